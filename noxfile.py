@@ -1,0 +1,105 @@
+"""Development sessions: `nox -l` lists them, `nox -s NAME` runs one.
+
+Python versions come from the classifiers in pyproject.toml and tool lists
+from its dependency groups, so nothing here repeats them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHONS = nox.project.python_versions(PYPROJECT)
+RUNTIME = PYPROJECT["project"]["dependencies"]
+
+
+def _group(name: str) -> list[str]:
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite with line and branch coverage."""
+    session.install(".", *_group("test"))
+    session.run(
+        "pytest",
+        "--cov=mlkit",
+        "--cov-branch",
+        "--cov-report=term-missing:skip-covered",
+        "--cov-fail-under=90",
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHONS[0])
+def tests_lowest(session: nox.Session) -> None:
+    """Run the tests against the lowest versions pyproject.toml allows."""
+    session.install("--resolution=lowest-direct", *RUNTIME, *_group("test"))
+    session.install("--no-deps", ".")
+    session.run("pytest", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHONS[-1])
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHONS[0])
+def typecheck(session: nox.Session) -> None:
+    """Type-check the package and this file with mypy in strict mode."""
+    session.install(".", *_group("typecheck"))
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHONS[-1])
+def docs(session: nox.Session) -> None:
+    """Build the documentation site; any warning fails the build."""
+    session.install(".", *_group("docs"))
+    out = ROOT / "docs" / "_build" / "html"
+    session.run("sphinx-build", "-W", "--keep-going", "-n", "-b", "html", "docs", str(out))
+    session.log(f"Documentation written to {out / 'index.html'}")
+
+
+@nox.session(python=PYTHONS[-1])
+def notebooks(session: nox.Session) -> None:
+    """Execute every notebook in notebooks/ from a scratch folder."""
+    session.install(".", *_group("notebooks"))
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if not paths:
+        session.error("No notebooks found in notebooks/.")
+    session.chdir(session.create_tmp())
+    for path in paths:
+        session.log(f"Executing {path.name}")
+        session.run("jupyter", "execute", "--timeout=600", str(path))
+
+
+@nox.session(python=PYTHONS[-1])
+def demo(session: nox.Session) -> None:
+    """Run mlkit's main job on the built-in data; outputs land in mlkit-demo/."""
+    session.install(".[plots]")
+    session.run("mlkit", "demo", "--out", str(ROOT / "mlkit-demo"), *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks against their baselines, then the peers in their own env."""
+    session.install(".", *_group("bench"))
+    session.run("python", "benchmarks/run.py", *session.posargs)
+    session.notify("bench_ydata", posargs=session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def bench_ydata(session: nox.Session) -> None:
+    """Profile the benchmark frame with ydata-profiling, kept apart from mlkit's runtime."""
+    session.install("ydata-profiling", "pyarrow", "setuptools<81")
+    session.run("python", "benchmarks/peers/ydata_profiling_bench.py", *session.posargs)

@@ -1,0 +1,51 @@
+"""mlkit: from raw DataFrame to a versioned model artifact that applications import.
+
+The public API is what this module exports in ``__all__``; every other module
+is private. Errors live in :mod:`mlkit.exceptions`, demo data in
+:mod:`mlkit.datasets`.
+"""
+
+from __future__ import annotations
+
+from mlkit import datasets, exceptions
+from mlkit._profile import (
+    Alert,
+    ColumnProfile,
+    Histogram,
+    NumericSummary,
+    Profile,
+    TargetProfile,
+    TargetSuggestion,
+)
+from mlkit._profiler import Profiler
+from mlkit.exceptions import (
+    ConfigurationError,
+    DataError,
+    MlkitError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Alert",
+    "ColumnProfile",
+    "ConfigurationError",
+    "DataError",
+    "Histogram",
+    "MlkitError",
+    "NumericSummary",
+    "Profile",
+    "Profiler",
+    "TargetProfile",
+    "TargetSuggestion",
+    "__version__",
+    "datasets",
+    "exceptions",
+]
+
+# Show public names as mlkit.Name, not mlkit._module.Name, in reprs and docs.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type):
+        _obj.__module__ = __name__
+del _name, _obj

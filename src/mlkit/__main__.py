@@ -1,0 +1,5 @@
+"""Run the mlkit command line: ``python -m mlkit``."""
+
+from mlkit._cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,471 @@
+"""One vectorised pass over a column: its type, statistics, distribution and codes.
+
+Each scan also returns one 64-bit key per row (equal values, equal keys), which
+the profiler folds into a row hash to find duplicate rows without hashing the
+frame a second time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from mlkit._profile import Alert, ColumnProfile, Histogram, NumericSummary, SemanticType
+
+_ID_NAME: Final = re.compile(r"(^|_)(id|key|uuid|guid|code|number|no)$|id$", re.IGNORECASE)
+_BOOLEAN_WORDS: Final = frozenset(
+    {"yes", "no", "y", "n", "true", "false", "t", "f", "1", "0", "on", "off"}
+)
+_TYPE_SAMPLE: Final = 1_000
+_PARSE_SHARE: Final = 0.95
+_MIN_ROWS_FOR_ID: Final = 50
+
+
+@attrs.frozen(kw_only=True)
+class ScanSettings:
+    """The profiler settings a column scan needs."""
+
+    top_k: int
+    bins: int
+    quantiles: tuple[float, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ColumnScan:
+    """What one pass over a column produced."""
+
+    profile: ColumnProfile
+    row_keys: np.ndarray
+    missing: np.ndarray
+    alerts: tuple[Alert, ...] = ()
+    numbers_from_text: bool = False
+
+
+def scan_column(name: str, series: pd.Series, settings: ScanSettings) -> ColumnScan:
+    """Profile one column in a single vectorised pass.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    series : pandas.Series
+        The column.
+    settings : ScanSettings
+        Top-k, bins and quantiles.
+
+    Returns
+    -------
+    ColumnScan
+        Its profile, codes and missing mask.
+    """
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return _scan_labels(name, series, settings)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return _scan_datetime(name, series, settings)
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        seconds = series.dt.total_seconds()
+        return _scan_numeric(name, seconds, settings, dtype=str(dtype))
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return _scan_numeric(name, series, settings, dtype=str(dtype))
+    return _scan_labels(name, series, settings)
+
+
+def numeric_summary(
+    sorted_values: np.ndarray, n_infinite: int, quantiles: Sequence[float]
+) -> NumericSummary:
+    """Summarise sorted finite values.
+
+    Parameters
+    ----------
+    sorted_values : numpy.ndarray
+        Finite values, sorted ascending.
+    n_infinite : int
+        How many infinite values were set aside.
+    quantiles : sequence of float
+        Quantiles to report.
+
+    Returns
+    -------
+    NumericSummary
+        The statistics; ``nan`` where there are too few values.
+    """
+    n = len(sorted_values)
+    if n == 0:
+        nan = math.nan
+        return NumericSummary(
+            min=nan,
+            max=nan,
+            mean=nan,
+            median=nan,
+            std=nan,
+            skewness=nan,
+            quantiles=dict.fromkeys(quantiles, nan),
+            n_zeros=0,
+            n_infinite=n_infinite,
+        )
+    mean = float(sorted_values.mean())
+    deviations = sorted_values - mean
+    squared = deviations * deviations
+    m2 = float(squared.mean())
+    std = math.sqrt(m2 * n / (n - 1)) if n > 1 else math.nan
+    skewness = _adjusted_skewness(float((squared * deviations).mean()), m2, n)
+    first_zero = np.searchsorted(sorted_values, 0.0, side="left")
+    after_zeros = np.searchsorted(sorted_values, 0.0, side="right")
+    return NumericSummary(
+        min=float(sorted_values[0]),
+        max=float(sorted_values[-1]),
+        mean=mean,
+        median=_sorted_quantile(sorted_values, 0.5),
+        std=std,
+        skewness=skewness,
+        quantiles={q: _sorted_quantile(sorted_values, q) for q in quantiles},
+        n_zeros=int(after_zeros - first_zero),
+        n_infinite=n_infinite,
+    )
+
+
+def _adjusted_skewness(m3: float, m2: float, n: int) -> float:
+    """Adjusted Fisher-Pearson skewness, as ``pandas.Series.skew`` computes it."""
+    if n < 3:
+        return math.nan
+    if m2 <= 1e-14 * max(1.0, abs(m3)):
+        return 0.0
+    g1 = m3 / m2**1.5
+    return float(g1 * math.sqrt(n * (n - 1)) / (n - 2))
+
+
+def _sorted_quantile(sorted_values: np.ndarray, q: float) -> float:
+    """Linear-interpolation quantile of sorted values (numpy's default method)."""
+    position = q * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    fraction = position - low
+    low_value, high_value = float(sorted_values[low]), float(sorted_values[high])
+    return low_value + (high_value - low_value) * fraction
+
+
+def histogram(sorted_values: np.ndarray, bins: int) -> Histogram | None:
+    """Count sorted values into ``bins`` equal-width bins, without another pass.
+
+    Parameters
+    ----------
+    sorted_values : numpy.ndarray
+        Finite values, sorted ascending.
+    bins : int
+        Number of bins.
+
+    Returns
+    -------
+    Histogram or None
+        ``None`` when there are no values.
+    """
+    n = len(sorted_values)
+    if n == 0:
+        return None
+    low, high = float(sorted_values[0]), float(sorted_values[-1])
+    if low == high:
+        return Histogram(edges=(low - 0.5, low + 0.5), counts=(n,))
+    edges = np.linspace(low, high, bins + 1)
+    inner = np.searchsorted(sorted_values, edges[1:-1], side="left")
+    counts = np.diff(np.concatenate(([0], inner, [n])))
+    return Histogram(edges=tuple(edges.tolist()), counts=tuple(int(c) for c in counts))
+
+
+def _scan_numeric(
+    name: str, series: pd.Series, settings: ScanSettings, *, dtype: str
+) -> ColumnScan:
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = np.isnan(values)
+    finite_mask = np.isfinite(values)
+    n_infinite = int(len(values) - missing.sum() - finite_mask.sum())
+    sorted_values = np.sort(values[finite_mask])
+    n_unique = _count_sorted_distinct(sorted_values) + len(
+        np.unique(values[~finite_mask & ~missing])
+    )
+    semantic = _numeric_semantic(name, dtype, sorted_values, n_unique, len(values))
+    top_values: tuple[tuple[Any, int], ...] = ()
+    if semantic == "boolean":
+        ones = len(sorted_values) - int(np.searchsorted(sorted_values, 1.0))
+        top_values = _top_values([1, 0], np.array([ones, len(sorted_values) - ones]), 2)
+    profile = ColumnProfile(
+        name=name,
+        dtype=dtype,
+        semantic_type=semantic,
+        n_missing=int(missing.sum()),
+        missing_share=float(missing.mean()),
+        n_unique=n_unique,
+        numeric=numeric_summary(sorted_values, n_infinite, settings.quantiles),
+        histogram=histogram(sorted_values, settings.bins),
+        top_values=top_values,
+    )
+    return ColumnScan(profile=profile, row_keys=_float_keys(values), missing=missing)
+
+
+def _count_sorted_distinct(sorted_values: np.ndarray) -> int:
+    if len(sorted_values) == 0:
+        return 0
+    return int(np.count_nonzero(sorted_values[1:] != sorted_values[:-1])) + 1
+
+
+def _float_keys(values: np.ndarray) -> np.ndarray:
+    """The bits of each value, with every ``nan`` alike and ``-0.0`` equal to ``0.0``."""
+    canonical = np.where(np.isnan(values), np.nan, values + 0.0)
+    return canonical.view(np.uint64)
+
+
+def _numeric_semantic(
+    name: str, dtype: str, sorted_values: np.ndarray, n_unique: int, n_rows: int
+) -> SemanticType:
+    if n_unique <= 1:
+        return "constant"
+    if n_unique == 2 and len(sorted_values) and sorted_values[0] == 0 and sorted_values[-1] == 1:
+        return "boolean"
+    integral = dtype.lower().startswith(("int", "uint"))
+    n_values = len(sorted_values)
+    if integral and n_values >= _MIN_ROWS_FOR_ID and n_unique >= 0.99 * n_values:
+        dense = (sorted_values[-1] - sorted_values[0] + 1) <= 2 * n_unique
+        if dense or _ID_NAME.search(name):
+            return "id"
+    return "numeric"
+
+
+def _scan_datetime(name: str, series: pd.Series, settings: ScanSettings) -> ColumnScan:
+    naive = series.dt.tz_convert(None) if series.dt.tz is not None else series
+    stamps = naive.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(stamps)
+    nanoseconds = stamps.view(np.int64)
+    sorted_ns = np.sort(nanoseconds[~missing]).astype(np.float64)
+    n_unique = _count_sorted_distinct(sorted_ns)
+    present = len(sorted_ns) > 0
+    profile = ColumnProfile(
+        name=name,
+        dtype=str(series.dtype),
+        semantic_type="datetime" if n_unique > 1 else "constant",
+        n_missing=int(missing.sum()),
+        missing_share=float(missing.mean()),
+        n_unique=n_unique,
+        histogram=histogram(sorted_ns, settings.bins),
+        datetime_range=(_iso(sorted_ns[0]), _iso(sorted_ns[-1])) if present else None,
+    )
+    return ColumnScan(profile=profile, row_keys=nanoseconds.view(np.uint64), missing=missing)
+
+
+def _iso(nanoseconds: float) -> str:
+    return pd.Timestamp(int(nanoseconds)).isoformat()
+
+
+def _factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[Any], bool]:
+    """Codes and uniques of a label column; unhashable values are compared as text."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy(dtype=np.int64)
+        return codes, series.cat.categories.tolist(), False
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # lists, dicts and other unhashable values
+        as_text = series.map(repr, na_action="ignore")
+        codes, uniques = pd.factorize(as_text, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), list(uniques), True
+    return np.asarray(codes, dtype=np.int64), list(uniques), False
+
+
+def _scan_labels(name: str, series: pd.Series, settings: ScanSettings) -> ColumnScan:
+    codes, uniques, unhashable = _factorize_labels(series)
+    missing = codes < 0
+    counts = np.bincount(codes[~missing], minlength=len(uniques))
+    present = counts > 0
+    n_unique = int(present.sum())
+    alerts: list[Alert] = []
+    semantic, parsed = _label_semantic(name, series, uniques, n_unique, alerts, unhashable)
+    profile = ColumnProfile(
+        name=name,
+        dtype=str(series.dtype),
+        semantic_type=semantic,
+        n_missing=int(missing.sum()),
+        missing_share=float(missing.mean()),
+        n_unique=n_unique,
+        top_values=_top_values(uniques, counts, settings.top_k),
+    )
+    if parsed is not None:
+        profile = _with_parsed_statistics(profile, series, parsed, settings, alerts)
+    return ColumnScan(
+        profile=profile,
+        row_keys=codes.astype(np.uint64),
+        missing=missing,
+        alerts=tuple(alerts),
+        numbers_from_text=parsed == "numeric",
+    )
+
+
+def _label_semantic(
+    name: str,
+    series: pd.Series,
+    uniques: list[Any],
+    n_unique: int,
+    alerts: list[Alert],
+    unhashable: bool,
+) -> tuple[SemanticType, str | None]:
+    """Infer the semantic type of a label column; say if its text holds numbers or dates."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ("boolean" if n_unique > 1 else "constant"), None
+    kind = "mixed" if unhashable else pd.api.types.infer_dtype(uniques, skipna=True)
+    if kind.startswith("mixed"):
+        types = sorted({type(v).__name__ for v in uniques[:_TYPE_SAMPLE] if not _is_na(v)})
+        alerts.append(
+            Alert(
+                kind="mixed_types",
+                columns=(name,),
+                message=f"values of several types ({', '.join(types)}); they are compared as "
+                "they are, so 1 and '1' count as different values",
+            )
+        )
+    if n_unique <= 1:
+        return "constant", None
+    if kind in ("integer", "floating", "decimal", "mixed-integer-float"):
+        return "numeric", "numeric"
+    if kind == "boolean" or _looks_boolean(uniques, n_unique):
+        return "boolean", None
+    if kind == "string":
+        parsed = _parsed_kind(uniques)
+        if parsed is not None:
+            return ("numeric" if parsed == "numeric" else "datetime"), parsed
+        if _looks_like_text(uniques):
+            return "text", None
+    n_values = len(series) - int(series.isna().sum())
+    if n_values >= _MIN_ROWS_FOR_ID and n_unique >= 0.99 * n_values:
+        return "id", None
+    return "categorical", None
+
+
+def _is_na(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _looks_boolean(uniques: list[Any], n_unique: int) -> bool:
+    if n_unique != 2:
+        return False
+    words = {str(v).strip().lower() for v in uniques if not _is_na(v)}
+    return len(words) == 2 and words <= _BOOLEAN_WORDS
+
+
+def _sample_text(uniques: list[Any]) -> pd.Series:
+    sample = [v for v in uniques[:_TYPE_SAMPLE] if isinstance(v, str) and v.strip()]
+    return pd.Series(sample, dtype=object)
+
+
+def _parsed_kind(uniques: list[Any]) -> str | None:
+    """Return "numeric" or "datetime" when almost every distinct text parses as one."""
+    sample = _sample_text(uniques)
+    if sample.empty:
+        return None
+    if pd.to_numeric(sample, errors="coerce").notna().mean() >= _PARSE_SHARE:
+        return "numeric"
+    looks_dated = sample.str.contains(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}")
+    if looks_dated.mean() >= _PARSE_SHARE:
+        dates = pd.to_datetime(sample, errors="coerce", format="mixed")
+        if dates.notna().mean() >= _PARSE_SHARE:
+            return "datetime"
+    return None
+
+
+def _looks_like_text(uniques: list[Any]) -> bool:
+    sample = _sample_text(uniques)
+    if sample.empty:
+        return False
+    words = sample.map(lambda text: len(text.split()))
+    return float(words.mean()) >= 4.0
+
+
+def _with_parsed_statistics(
+    profile: ColumnProfile,
+    series: pd.Series,
+    parsed: str,
+    settings: ScanSettings,
+    alerts: list[Alert],
+) -> ColumnProfile:
+    """Add numeric or datetime statistics of text that holds numbers or dates."""
+    present = series.notna()
+    if parsed == "numeric":
+        values = to_float(series)
+        unparsed = int((present & np.isnan(values)).sum())
+        finite = np.isfinite(values)
+        sorted_values = np.sort(values[finite])
+        n_infinite = int((~finite & ~np.isnan(values)).sum())
+        profile = attrs.evolve(
+            profile,
+            numeric=numeric_summary(sorted_values, n_infinite, settings.quantiles),
+            histogram=histogram(sorted_values, settings.bins),
+        )
+        what, kind = "numbers", "numbers_as_text"
+    else:
+        stamps = pd.to_datetime(series, errors="coerce", format="mixed")
+        unparsed = int((present & stamps.isna()).sum())
+        valid = stamps.dropna()
+        if valid.dt.tz is not None:
+            valid = valid.dt.tz_convert(None)
+        sorted_ns = np.sort(valid.to_numpy(dtype="datetime64[ns]").view(np.int64))
+        profile = attrs.evolve(
+            profile,
+            histogram=histogram(sorted_ns.astype(np.float64), settings.bins),
+            datetime_range=(_iso(sorted_ns[0]), _iso(sorted_ns[-1])) if len(sorted_ns) else None,
+        )
+        what, kind = "dates", "dates_as_text"
+    examples = series[present & ~_parsed_mask(series, parsed)].unique()[:3].tolist()
+    detail = f"; {unparsed} value(s) do not parse, e.g. {examples}" if unparsed else ""
+    alerts.append(
+        Alert(
+            kind=kind,
+            columns=(profile.name,),
+            message=f"{what} stored as text (dtype {profile.dtype}){detail}",
+            value=float(unparsed),
+        )
+    )
+    return profile
+
+
+def _parsed_mask(series: pd.Series, parsed: str) -> np.ndarray:
+    if parsed == "numeric":
+        return np.asarray(~np.isnan(to_float(series)))
+    return np.asarray(pd.to_datetime(series, errors="coerce", format="mixed").notna())
+
+
+def to_float(series: pd.Series) -> np.ndarray:
+    """Return a column as float64, text parsed as numbers where it can be, else ``nan``.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Numeric, boolean, datetime or text column.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 values; datetimes become nanoseconds since the epoch.
+    """
+    dtype = series.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        naive = series.dt.tz_convert(None) if series.dt.tz is not None else series
+        stamps = naive.to_numpy(dtype="datetime64[ns]")
+        values: np.ndarray = stamps.view(np.int64).astype(np.float64)
+        values[np.isnat(stamps)] = np.nan
+        return values
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        seconds: np.ndarray = series.dt.total_seconds().to_numpy(np.float64, na_value=np.nan)
+        return seconds
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    coerced = pd.to_numeric(series.astype(object), errors="coerce")
+    return np.asarray(coerced, dtype=np.float64)
+
+
+def _top_values(
+    uniques: Sequence[Any], counts: np.ndarray, top_k: int
+) -> tuple[tuple[Any, int], ...]:
+    order = np.argsort(-counts, kind="stable")[:top_k]
+    return tuple((uniques[i], int(counts[i])) for i in order if counts[i] > 0)

@@ -1,0 +1,96 @@
+"""Charts for reports, drawn with matplotlib (imported lazily) and embedded as SVG.
+
+Figures are built with ``matplotlib.figure.Figure`` directly, never through
+pyplot, so drawing touches no global state and is safe from any thread.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlkit import _lazy
+from mlkit._html import Markup
+
+_COLOR = "#3e7cb1"
+_SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+
+
+def available() -> bool:
+    """Whether matplotlib can be imported."""
+    try:
+        _lazy.matplotlib_figure()
+    except ImportError:
+        return False
+    return True
+
+
+def _figure(width: float, height: float) -> Any:
+    figure_module = _lazy.matplotlib_figure()
+    return figure_module.Figure(figsize=(width, height), layout="constrained")
+
+
+def to_svg(figure: Any) -> Markup:
+    """Render a figure as inline SVG markup (no XML prolog, fixed ids)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return Markup(_SVG_START.sub("", buffer.getvalue(), count=1))
+
+
+def histogram(edges: Sequence[float], counts: Sequence[int], *, datetimes: bool = False) -> Markup:
+    """A bar chart of histogram counts."""
+    figure = _figure(3.6, 1.7)
+    axes = figure.add_subplot()
+    left = np.asarray(edges[:-1], dtype=float)
+    widths = np.diff(np.asarray(edges, dtype=float))
+    if datetimes:
+        left = pd.to_datetime(left.astype(np.int64)).to_numpy()
+        widths = pd.to_timedelta(widths.astype(np.int64)).to_numpy()
+    axes.bar(
+        left, counts, width=widths, align="edge", color=_COLOR, edgecolor="white", linewidth=0.3
+    )
+    axes.tick_params(labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    if datetimes:
+        figure.autofmt_xdate(rotation=30)
+    return to_svg(figure)
+
+
+def bars(labels: Sequence[Any], values: Sequence[float], *, xlabel: str = "") -> Markup:
+    """A horizontal bar chart, first label on top."""
+    figure = _figure(3.6, 0.35 + 0.18 * max(len(labels), 1))
+    axes = figure.add_subplot()
+    positions = np.arange(len(labels))
+    axes.barh(positions, values, color=_COLOR)
+    axes.set_yticks(positions, [_short(label) for label in labels], fontsize=7)
+    axes.invert_yaxis()
+    axes.tick_params(axis="x", labelsize=7)
+    axes.set_xlabel(xlabel, fontsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    return to_svg(figure)
+
+
+def heatmap(matrix: pd.DataFrame, *, title: str, vmin: float = -1.0) -> Markup:
+    """A labelled heatmap of a square matrix."""
+    size = 1.6 + 0.32 * len(matrix)
+    figure = _figure(size + 1.0, size)
+    axes = figure.add_subplot()
+    image = axes.imshow(matrix.to_numpy(dtype=float), cmap="RdBu_r", vmin=vmin, vmax=1.0)
+    labels = [_short(name) for name in matrix.columns]
+    axes.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=7)
+    axes.set_yticks(range(len(labels)), labels, fontsize=7)
+    axes.set_title(title, fontsize=9)
+    figure.colorbar(image, ax=axes, shrink=0.8).ax.tick_params(labelsize=7)
+    return to_svg(figure)
+
+
+def _short(label: Any, limit: int = 24) -> str:
+    """Shorten a label and keep matplotlib from reading ``$`` as math."""
+    text = str(label)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("$", r"\$")

@@ -1,0 +1,120 @@
+"""Parameter validation shared by mlkit's configuration objects.
+
+Validators are small callables in the attrs style ``(instance, attribute, value)``
+that raise :class:`~mlkit.exceptions.ConfigurationError` with one message shape:
+*"The 'bins' parameter of Profiler must be an int in [2, 1000]. Got 1 instead."*
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from collections.abc import Callable, Collection
+from typing import Any
+
+import attrs
+
+from mlkit.exceptions import ConfigurationError
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _fail(instance: Any, attribute: attrs.Attribute[Any], must: str, value: Any) -> None:
+    owner = type(instance).__name__
+    raise ConfigurationError(
+        f"The {attribute.name!r} parameter of {owner} must be {must}. Got {value!r} instead."
+    )
+
+
+def _is_real(value: Any, *, integral: bool) -> bool:
+    if isinstance(value, bool):
+        return False
+    kind = numbers.Integral if integral else numbers.Real
+    return isinstance(value, kind)
+
+
+def number_in(
+    low: float | None,
+    high: float | None,
+    *,
+    integral: bool = False,
+    closed: str = "both",
+    optional: bool = False,
+) -> Validator:
+    """Validate a number within an interval.
+
+    Parameters
+    ----------
+    low, high : float or None
+        The bounds; ``None`` means unbounded on that side.
+    integral : bool
+        Whether the value must be an integer.
+    closed : {"both", "left", "right", "neither"}
+        Which bounds belong to the interval.
+    optional : bool
+        Whether ``None`` is also accepted.
+
+    Returns
+    -------
+    callable
+        An attrs validator.
+    """
+    left = "[" if closed in ("both", "left") else "("
+    right = "]" if closed in ("both", "right") else ")"
+    interval = f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}{right}"
+    must = f"{'an int' if integral else 'a float'} in {interval}" + (
+        " or None" if optional else ""
+    )
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if not _is_real(value, integral=integral):
+            _fail(instance, attribute, must, value)
+        too_low = low is not None and (value < low if left == "[" else value <= low)
+        too_high = high is not None and (value > high if right == "]" else value >= high)
+        if too_low or too_high:
+            _fail(instance, attribute, must, value)
+
+    return validate
+
+
+def one_of(options: Collection[Any]) -> Validator:
+    """Validate that a value is one of ``options``.
+
+    Parameters
+    ----------
+    options : collection
+        The accepted values.
+
+    Returns
+    -------
+    callable
+        An attrs validator.
+    """
+    must = "one of " + ", ".join(repr(option) for option in options)
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in options:
+            _fail(instance, attribute, must, value)
+
+    return validate
+
+
+def random_state(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validate a seed: a non-negative int, or None for a fresh seed each call."""
+    if value is None:
+        return
+    if not _is_real(value, integral=True) or value < 0:
+        _fail(instance, attribute, "a non-negative int or None", value)
+
+
+def floats_in_unit_interval(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validate a non-empty, strictly increasing tuple of floats in (0, 1)."""
+    must = "a non-empty, increasing tuple of floats in (0, 1)"
+    if not isinstance(value, tuple) or not value:
+        _fail(instance, attribute, must, value)
+    if not all(_is_real(q, integral=False) and 0 < q < 1 for q in value):
+        _fail(instance, attribute, must, value)
+    if any(b <= a for a, b in itertools.pairwise(value)):
+        _fail(instance, attribute, must, value)
