@@ -110,12 +110,14 @@ def numeric_summary(
             n_zeros=0,
             n_infinite=n_infinite,
         )
-    mean = float(sorted_values.mean())
-    deviations = sorted_values - mean
+    scaled, center, scale = _centred_and_scaled(sorted_values)
+    scaled_mean = float(scaled.mean())
+    deviations = scaled - scaled_mean
     squared = deviations * deviations
     m2 = float(squared.mean())
-    std = math.sqrt(m2 * n / (n - 1)) if n > 1 else math.nan
+    std = math.sqrt(m2 * n / (n - 1)) * scale if n > 1 else math.nan
     skewness = _adjusted_skewness(float((squared * deviations).mean()), m2, n)
+    mean = center + scaled_mean * scale
     first_zero = np.searchsorted(sorted_values, 0.0, side="left")
     after_zeros = np.searchsorted(sorted_values, 0.0, side="right")
     return NumericSummary(
@@ -131,11 +133,26 @@ def numeric_summary(
     )
 
 
+def _centred_and_scaled(sorted_values: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Shift sorted values by their median and scale them into [-1, 1].
+
+    Moments of the result cannot overflow, however large the values, and keep
+    their precision however far the values sit from zero.
+    """
+    center = float(sorted_values[len(sorted_values) // 2])
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = sorted_values - center
+    if not np.isfinite(shifted[[0, -1]]).all():  # a span wider than float64 can hold
+        shifted, center = sorted_values, 0.0
+    scale = float(max(abs(shifted[0]), abs(shifted[-1]))) or 1.0
+    return shifted / scale, center, scale
+
+
 def _adjusted_skewness(m3: float, m2: float, n: int) -> float:
     """Adjusted Fisher-Pearson skewness, as ``pandas.Series.skew`` computes it."""
     if n < 3:
         return math.nan
-    if m2 <= 1e-14 * max(1.0, abs(m3)):
+    if m2 <= 1e-14:  # no spread left above rounding error of values scaled to [-1, 1]
         return 0.0
     g1 = m3 / m2**1.5
     return float(g1 * math.sqrt(n * (n - 1)) / (n - 2))
@@ -148,7 +165,9 @@ def _sorted_quantile(sorted_values: np.ndarray, q: float) -> float:
     high = min(low + 1, len(sorted_values) - 1)
     fraction = position - low
     low_value, high_value = float(sorted_values[low]), float(sorted_values[high])
-    return low_value + (high_value - low_value) * fraction
+    if fraction == 0.0 or low_value == high_value:
+        return low_value
+    return low_value * (1.0 - fraction) + high_value * fraction  # no overflow near float limits
 
 
 def histogram(sorted_values: np.ndarray, bins: int) -> Histogram | None:
@@ -172,7 +191,9 @@ def histogram(sorted_values: np.ndarray, bins: int) -> Histogram | None:
     low, high = float(sorted_values[0]), float(sorted_values[-1])
     if low == high:
         return Histogram(edges=(low - 0.5, low + 0.5), counts=(n,))
-    edges = np.linspace(low, high, bins + 1)
+    steps = np.linspace(0.0, 1.0, bins + 1)
+    edges = low * (1.0 - steps) + high * steps  # no overflow near float limits
+    edges[0], edges[-1] = low, high
     inner = np.searchsorted(sorted_values, edges[1:-1], side="left")
     counts = np.diff(np.concatenate(([0], inner, [n])))
     return Histogram(edges=tuple(edges.tolist()), counts=tuple(int(c) for c in counts))
@@ -237,13 +258,10 @@ def _numeric_semantic(
 
 
 def _scan_datetime(name: str, series: pd.Series, settings: ScanSettings) -> ColumnScan:
-    naive = series.dt.tz_convert(None) if series.dt.tz is not None else series
-    stamps = naive.to_numpy(dtype="datetime64[ns]")
-    missing = np.isnat(stamps)
-    nanoseconds = stamps.view(np.int64)
-    sorted_ns = np.sort(nanoseconds[~missing]).astype(np.float64)
-    n_unique = _count_sorted_distinct(sorted_ns)
-    present = len(sorted_ns) > 0
+    ticks, unit = datetime_ticks(series)
+    missing = ticks == _NAT
+    sorted_ticks = np.sort(ticks[~missing])
+    n_unique = _count_sorted_distinct(sorted_ticks)
     profile = ColumnProfile(
         name=name,
         dtype=str(series.dtype),
@@ -251,14 +269,44 @@ def _scan_datetime(name: str, series: pd.Series, settings: ScanSettings) -> Colu
         n_missing=int(missing.sum()),
         missing_share=float(missing.mean()),
         n_unique=n_unique,
-        histogram=histogram(sorted_ns, settings.bins),
-        datetime_range=(_iso(sorted_ns[0]), _iso(sorted_ns[-1])) if present else None,
+        histogram=histogram(sorted_ticks / _TICKS_PER_SECOND[unit], settings.bins),
+        datetime_range=_datetime_range(sorted_ticks, unit),
     )
-    return ColumnScan(profile=profile, row_keys=nanoseconds.view(np.uint64), missing=missing)
+    return ColumnScan(profile=profile, row_keys=ticks.view(np.uint64), missing=missing)
 
 
-def _iso(nanoseconds: float) -> str:
-    return pd.Timestamp(int(nanoseconds)).isoformat()
+_NAT: Final = np.iinfo(np.int64).min
+_TICKS_PER_SECOND: Final = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+
+
+def datetime_ticks(series: pd.Series) -> tuple[np.ndarray, str]:
+    """Return a datetime column as int64 ticks of its own unit (UTC for aware ones).
+
+    Parameters
+    ----------
+    series : pandas.Series
+        A datetime64 column of any unit, naive or time-zone aware.
+
+    Returns
+    -------
+    ticks : numpy.ndarray
+        int64 ticks since the epoch; missing values are ``numpy.iinfo(int64).min``.
+    unit : str
+        ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``.
+    """
+    naive = series.dt.tz_convert(None) if series.dt.tz is not None else series
+    stamps = naive.to_numpy()
+    unit = np.datetime_data(stamps.dtype)[0]
+    if unit not in _TICKS_PER_SECOND:  # pragma: no cover - pandas only makes s, ms, us, ns
+        stamps, unit = stamps.astype("datetime64[s]"), "s"
+    return stamps.view(np.int64), unit
+
+
+def _datetime_range(sorted_ticks: np.ndarray, unit: str) -> tuple[str, str] | None:
+    if len(sorted_ticks) == 0:
+        return None
+    first, last = sorted_ticks[[0, -1]].astype(f"datetime64[{unit}]")
+    return pd.Timestamp(first).isoformat(), pd.Timestamp(last).isoformat()
 
 
 def _factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[Any], bool]:
@@ -368,7 +416,7 @@ def _parsed_kind(uniques: list[Any]) -> str | None:
         return "numeric"
     looks_dated = sample.str.contains(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}")
     if looks_dated.mean() >= _PARSE_SHARE:
-        dates = pd.to_datetime(sample, errors="coerce", format="mixed")
+        dates = _parse_dates(sample)
         if dates.notna().mean() >= _PARSE_SHARE:
             return "datetime"
     return None
@@ -404,16 +452,14 @@ def _with_parsed_statistics(
         )
         what, kind = "numbers", "numbers_as_text"
     else:
-        stamps = pd.to_datetime(series, errors="coerce", format="mixed")
+        stamps = _parse_dates(series)
         unparsed = int((present & stamps.isna()).sum())
-        valid = stamps.dropna()
-        if valid.dt.tz is not None:
-            valid = valid.dt.tz_convert(None)
-        sorted_ns = np.sort(valid.to_numpy(dtype="datetime64[ns]").view(np.int64))
+        ticks, unit = datetime_ticks(stamps.dropna())
+        sorted_ticks = np.sort(ticks)
         profile = attrs.evolve(
             profile,
-            histogram=histogram(sorted_ns.astype(np.float64), settings.bins),
-            datetime_range=(_iso(sorted_ns[0]), _iso(sorted_ns[-1])) if len(sorted_ns) else None,
+            histogram=histogram(sorted_ticks / _TICKS_PER_SECOND[unit], settings.bins),
+            datetime_range=_datetime_range(sorted_ticks, unit),
         )
         what, kind = "dates", "dates_as_text"
     examples = series[present & ~_parsed_mask(series, parsed)].unique()[:3].tolist()
@@ -432,7 +478,12 @@ def _with_parsed_statistics(
 def _parsed_mask(series: pd.Series, parsed: str) -> np.ndarray:
     if parsed == "numeric":
         return np.asarray(~np.isnan(to_float(series)))
-    return np.asarray(pd.to_datetime(series, errors="coerce", format="mixed").notna())
+    return np.asarray(_parse_dates(series).notna())
+
+
+def _parse_dates(series: pd.Series) -> pd.Series:
+    """Parse text as dates; mixed time zones are converted to UTC."""
+    return pd.to_datetime(series, errors="coerce", format="mixed", utc=True)
 
 
 def to_float(series: pd.Series) -> np.ndarray:
@@ -446,15 +497,12 @@ def to_float(series: pd.Series) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        float64 values; datetimes become nanoseconds since the epoch.
+        float64 values; datetimes become seconds since the epoch.
     """
     dtype = series.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        naive = series.dt.tz_convert(None) if series.dt.tz is not None else series
-        stamps = naive.to_numpy(dtype="datetime64[ns]")
-        values: np.ndarray = stamps.view(np.int64).astype(np.float64)
-        values[np.isnat(stamps)] = np.nan
-        return values
+        ticks, unit = datetime_ticks(series)
+        return np.where(ticks == _NAT, np.nan, ticks / _TICKS_PER_SECOND[unit])
     if pd.api.types.is_timedelta64_dtype(dtype):
         seconds: np.ndarray = series.dt.total_seconds().to_numpy(np.float64, na_value=np.nan)
         return seconds

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from mlkit import _lazy
 from mlkit._html import Markup
 
 _COLOR = "#3e7cb1"
+_SECONDS_PER_DAY = 86_400.0
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 
 
@@ -38,7 +40,12 @@ def _figure(width: float, height: float) -> Any:
 def to_svg(figure: Any) -> Markup:
     """Render a figure as inline SVG markup (no XML prolog, fixed ids)."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with warnings.catch_warnings():
+        # Labels come from data; a glyph the font lacks is drawn as a box, not an error.
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return Markup(_SVG_START.sub("", buffer.getvalue(), count=1))
 
 
@@ -48,12 +55,13 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, datetimes: bool 
     axes = figure.add_subplot()
     left = np.asarray(edges[:-1], dtype=float)
     widths = np.diff(np.asarray(edges, dtype=float))
-    if datetimes:
-        left = pd.to_datetime(left.astype(np.int64)).to_numpy()
-        widths = pd.to_timedelta(widths.astype(np.int64)).to_numpy()
+    if datetimes:  # seconds since the epoch -> matplotlib's days since the epoch
+        left, widths = left / _SECONDS_PER_DAY, widths / _SECONDS_PER_DAY
     axes.bar(
         left, counts, width=widths, align="edge", color=_COLOR, edgecolor="white", linewidth=0.3
     )
+    if datetimes:
+        axes.xaxis_date()
     axes.tick_params(labelsize=7)
     axes.spines[["top", "right"]].set_visible(False)
     if datetimes:
@@ -91,6 +99,6 @@ def heatmap(matrix: pd.DataFrame, *, title: str, vmin: float = -1.0) -> Markup:
 
 def _short(label: Any, limit: int = 24) -> str:
     """Shorten a label and keep matplotlib from reading ``$`` as math."""
-    text = str(label)
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(label))
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return text.replace("$", r"\$")

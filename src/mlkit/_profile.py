@@ -38,8 +38,8 @@ class Histogram:
     Attributes
     ----------
     edges : tuple of float
-        ``len(counts) + 1`` bin edges, increasing; for datetimes, nanoseconds
-        since the epoch.
+        ``len(counts) + 1`` bin edges, increasing; for datetimes, seconds since
+        the epoch (UTC for time-zone aware columns).
     counts : tuple of int
         Number of values in each bin; the last bin includes its right edge.
     """

@@ -130,7 +130,9 @@ def _target(profile: Profile, with_charts: bool) -> str:
         )
     ]
     parts.append("<h3>Association of each feature with the target</h3>")
-    parts.append(table(["feature", "association", "measure", f"alone: {measure}"], association_rows))
+    parts.append(
+        table(["feature", "association", "measure", f"alone: {measure}"], association_rows)
+    )
     return "".join(parts)
 
 

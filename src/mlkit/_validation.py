@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -74,28 +74,6 @@ def number_in(
         too_low = low is not None and (value < low if left == "[" else value <= low)
         too_high = high is not None and (value > high if right == "]" else value >= high)
         if too_low or too_high:
-            _fail(instance, attribute, must, value)
-
-    return validate
-
-
-def one_of(options: Collection[Any]) -> Validator:
-    """Validate that a value is one of ``options``.
-
-    Parameters
-    ----------
-    options : collection
-        The accepted values.
-
-    Returns
-    -------
-    callable
-        An attrs validator.
-    """
-    must = "one of " + ", ".join(repr(option) for option in options)
-
-    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value not in options:
             _fail(instance, attribute, must, value)
 
     return validate
