@@ -6,6 +6,7 @@ from its dependency groups, so nothing here repeats them.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nox
@@ -77,10 +78,13 @@ def notebooks(session: nox.Session) -> None:
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not paths:
         session.error("No notebooks found in notebooks/.")
-    session.chdir(session.create_tmp())
+    scratch = Path(session.create_tmp())
     for path in paths:
+        # jupyter runs a notebook in its own folder: run a copy, so outputs stay out of the tree
+        copy = scratch / path.name
+        shutil.copyfile(path, copy)
         session.log(f"Executing {path.name}")
-        session.run("jupyter", "execute", "--timeout=600", str(path))
+        session.run("jupyter", "execute", "--timeout=600", str(copy))
 
 
 @nox.session(python=PYTHONS[-1])

@@ -42,7 +42,6 @@ def test_profile_reads_parquet(tmp_path, churn):
         ("a,b\n", "empty.csv", EXIT_DATA, "the frame has no rows"),
         ("", "blank.csv", EXIT_DATA, "cannot be read as a table"),
         ("x\n1\n", "data.xlsx", EXIT_USAGE, "unknown format. Use a .csv or .parquet file"),
-        ("not parquet", "data.parquet", EXIT_DATA, "cannot be read as a table"),
     ],
 )
 def test_bad_files_give_clear_errors_and_exit_codes(
@@ -56,6 +55,25 @@ def test_bad_files_give_clear_errors_and_exit_codes(
     assert err.startswith("mlkit: error: ")
     assert message in err
     assert "Traceback" not in err
+
+
+def test_corrupt_parquet_is_bad_data(tmp_path, capsys):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "data.parquet"
+    path.write_text("not parquet")
+    assert main(["profile", str(path)]) == EXIT_DATA
+    assert "cannot be read as a table" in capsys.readouterr().err
+
+
+def test_parquet_without_pyarrow_names_the_extra(tmp_path, capsys, monkeypatch):
+    def no_engine(*args, **kwargs):
+        raise ImportError("Unable to find a usable engine")
+
+    monkeypatch.setattr(pd, "read_parquet", no_engine)
+    path = tmp_path / "data.parquet"
+    path.write_bytes(b"PAR1")
+    assert main(["profile", str(path)]) == EXIT_USAGE
+    assert "pip install 'mlkit[parquet]'" in capsys.readouterr().err
 
 
 def test_unknown_target_is_a_usage_error(churn_csv, capsys):

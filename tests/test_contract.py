@@ -6,7 +6,7 @@ import pandera.pandas as pa
 import pytest
 
 from mlkit import Profiler
-from mlkit.exceptions import ConfigurationError
+from mlkit.exceptions import ConfigurationError, DataError
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +103,52 @@ def test_contract_dtypes_by_kind():
     validated = schema.validate(new, lazy=True)
     assert validated["count"].tolist()[0] == 7.0
     assert validated["when"].iloc[0] == pd.Timestamp("2025-01-01")
+
+
+def test_profile_validate_raises_one_mlkit_error_by_column(churn, rows):
+    profile = Profiler().profile(churn, target="churned")
+    rows = rows.drop(columns=["city", "contract"]).astype({"age": object, "signup_date": object})
+    rows.loc[rows.index[0], "age"] = "forty"
+    rows.loc[rows.index[1], "age"] = "fifty"
+    rows.loc[rows.index[1], "income"] = np.inf
+    rows.loc[rows.index[2], "income"] = -np.inf
+    rows.loc[rows.index[3], "signup_date"] = "not a date"
+    with pytest.raises(
+        DataError, match=r"The frame given to Profile\.validate has 5 problem"
+    ) as caught:
+        profile.validate(rows)
+    error = caught.value
+    by_column = {(f.column, f.reason): f for f in error.failures}
+    assert set(by_column) == {
+        ("city", "missing_column"),
+        ("contract", "missing_column"),
+        ("age", "uncoercible_value"),
+        ("income", "infinite_value"),
+        ("signup_date", "uncoercible_value"),
+    }
+    assert by_column["age", "uncoercible_value"].count == 2
+    assert by_column["age", "uncoercible_value"].examples == ("forty", "fifty")
+    assert by_column["income", "infinite_value"].count == 2
+    assert "TypeError" not in str(error)
+
+
+def test_profile_validate_returns_the_coerced_frame(churn, rows):
+    profile = Profiler().profile(churn, target="churned")
+    rows["age"] = rows["age"].map(lambda v: None if pd.isna(v) else f"{v:.0f}")
+    validated = profile.validate(rows)
+    assert validated["age"].dtype == np.float64
+    assert validated.index.equals(rows.index)
+
+
+def test_profile_validate_refuses_what_is_not_a_frame(churn):
+    profile = Profiler().profile(churn.head(100))
+    with pytest.raises(DataError, match="expected a pandas DataFrame, got list"):
+        profile.validate([1, 2])  # type: ignore[arg-type]
+
+
+def test_infinity_check_leaves_unparseable_text_to_the_coercion_failure(schema, rows):
+    rows["age"] = rows["age"].astype(object)
+    rows.loc[rows.index[0], "age"] = "forty"
+    with pytest.raises(pa.errors.SchemaErrors) as caught:
+        schema.validate(rows, lazy=True)
+    assert "TypeError" not in caught.value.failure_cases["failure_case"].astype(str).str.cat()

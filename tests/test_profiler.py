@@ -168,6 +168,42 @@ def test_unhashable_values_are_compared_as_text():
     assert p.n_duplicate_rows == 17  # three distinct rows among 20
 
 
+def test_dates_stored_as_text_take_part_in_correlations_and_associations(churn):
+    as_text = churn.assign(signup_date=churn["signup_date"].dt.strftime("%Y-%m-%d %H:%M"))
+    p = Profiler().profile(as_text, target="churned")
+    assert p["signup_date"].semantic_type == "datetime"
+    assert p.correlations["spearman"].loc["signup_date", "tenure_months"] < -0.99
+    assert p.target.association["signup_date"][0] > 0.1
+    assert p.target.predictive_power["signup_date"] > 0.5
+
+
+def test_numbers_held_as_python_objects_are_not_called_text():
+    p = Profiler().profile(pd.DataFrame({"n": pd.Series([1, 2.5, None, 4] * 5, dtype=object)}))
+    assert p["n"].semantic_type == "numeric"
+    assert kinds(p, "n") == {"numbers_as_objects"}
+    assert "Python objects" in p.alerts[0].message
+    assert p["n"].numeric.mean == pytest.approx(2.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "is_id"),
+    [
+        ("customer_id", True),
+        ("id", True),
+        ("userId", True),
+        ("ID", True),
+        ("order number", True),
+        ("paid", False),
+        ("valid", False),
+        ("grid", False),
+        ("amount", False),
+    ],
+)
+def test_id_names(name, is_id):
+    values = np.random.default_rng(0).permutation(100_000)[:200]  # unique integers, sparse range
+    assert (Profiler().profile(pd.DataFrame({name: values}))[name].semantic_type == "id") is is_id
+
+
 def test_dates_stored_as_text():
     dates = pd.date_range("2024-01-01", periods=40, freq="D").strftime("%Y-%m-%d").tolist()
     dates[3] = "not a date"
@@ -220,7 +256,14 @@ def test_leakage_is_flagged_for_a_feature_that_is_the_target_in_disguise(churn):
     leaks = {a.columns[0] for a in p.alerts if a.kind == "leakage"}
     assert leaks == {"churn_reason", "cancel_score"}
     assert p.target.predictive_power["churn_reason"] == 1.0
-    assert max(v for k, v in p.target.predictive_power.items() if k not in leaks) < 0.7
+    assert max(v for k, v in p.target.predictive_power.items() if k not in leaks) < 0.8
+
+
+def test_predictive_power_ranks_real_signal_above_noise_on_imbalanced_targets(churn_profile):
+    power = churn_profile.target.predictive_power
+    assert power["contract"] > 0.6  # the strongest driver of churn in the generator
+    assert power["contract"] > power["age"] + 0.1  # age plays no part
+    assert abs(power["customer_id"] - 0.5) < 0.05  # an identifier predicts nothing
 
 
 def test_leakage_in_regression():
@@ -320,7 +363,7 @@ def test_large_frames_sample_for_correlations_and_say_so(churn):
     assert p.sample_size == 1_000
     assert p.n_rows == len(churn)
     assert p["age"].n_missing == churn["age"].isna().sum()  # per-column figures use every row
-    assert sum(count for _, count in p.target.class_counts) == 1_000
+    assert sum(count for _, count in p.target.class_counts) == len(churn)  # so does the balance
     assert Profiler(sample_size=None).profile(churn).sample_size is None
 
 

@@ -23,7 +23,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from mlkit._column_scan import to_float
+from mlkit._column_scan import feature_values, to_float
 from mlkit._profile import ColumnProfile, TargetSuggestion, Task
 
 _MAX_CATEGORIES: Final = 50
@@ -205,7 +205,7 @@ def feature_codes(column: ColumnProfile, series: pd.Series) -> tuple[np.ndarray,
     """
     if not is_numeric_feature(column):
         return category_codes(series)
-    values = to_float(series)
+    values = feature_values(column, series)
     low, high = _LEAKAGE_BINS_RANGE
     n_bins = int(np.clip(len(values) // _ROWS_PER_LEAKAGE_BIN, low, high))
     finite = np.isfinite(values)
@@ -267,8 +267,12 @@ def _binned_balanced_accuracy(
     n_classes = int(y.max()) + 1
     table = np.bincount(codes[fit] * n_classes + y[fit], minlength=n_codes * n_classes)
     table = table.reshape(n_codes, n_classes)
-    majority = int(np.bincount(y[fit], minlength=n_classes).argmax())
-    prediction = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), majority)[codes[score]]
+    prior = np.bincount(y[fit], minlength=n_classes)
+    # Each bin predicts the class it holds most of relative to that class's overall share:
+    # the rule that maximises balanced accuracy, so a minority class can win a bin.
+    lift = table / np.maximum(prior, 1)
+    majority = int(prior.argmax())
+    prediction = np.where(table.sum(axis=1) > 0, lift.argmax(axis=1), majority)[codes[score]]
     truth = y[score]
     recalls = [float((prediction[truth == k] == k).mean()) for k in np.unique(truth)]
     return float(np.mean(recalls))
@@ -363,13 +367,15 @@ def association_with_target(
     if task == "regression":
         y = to_float(target)
         if numeric:
-            pair = pd.DataFrame({"x": to_float(series), "y": y}).replace([np.inf, -np.inf], np.nan)
+            pair = pd.DataFrame({"x": feature_values(column, series), "y": y}).replace(
+                [np.inf, -np.inf], np.nan
+            )
             rho = pair.rank().corr().to_numpy()[0, 1]
             return abs(float(rho)), "spearman"
         return correlation_ratio(*category_codes(series), y), "correlation_ratio"
     classes = category_codes(target)
     if numeric:
-        values = to_float(series)
+        values = feature_values(column, series)
         values = np.where(np.isfinite(values), values, np.nan)
         return correlation_ratio(*classes, values), "correlation_ratio"
     return cramers_v(*category_codes(series), *classes), "cramers_v"

@@ -18,7 +18,9 @@ import pandas as pd
 
 from mlkit._profile import Alert, ColumnProfile, Histogram, NumericSummary, SemanticType
 
-_ID_NAME: Final = re.compile(r"(^|_)(id|key|uuid|guid|code|number|no)$|id$", re.IGNORECASE)
+_ID_NAME: Final = re.compile(
+    r"(?:^|[_\s.-])(?:[iI][dD]|key|uuid|guid|code|number|no)$|[a-z0-9](?:Id|ID|Key|Number)$"
+)
 _BOOLEAN_WORDS: Final = frozenset(
     {"yes", "no", "y", "n", "true", "false", "t", "f", "1", "0", "on", "off"}
 )
@@ -44,7 +46,6 @@ class ColumnScan:
     row_keys: np.ndarray
     missing: np.ndarray
     alerts: tuple[Alert, ...] = ()
-    numbers_from_text: bool = False
 
 
 def scan_column(name: str, series: pd.Series, settings: ScanSettings) -> ColumnScan:
@@ -347,7 +348,6 @@ def _scan_labels(name: str, series: pd.Series, settings: ScanSettings) -> Column
         row_keys=codes.astype(np.uint64),
         missing=missing,
         alerts=tuple(alerts),
-        numbers_from_text=parsed == "numeric",
     )
 
 
@@ -363,7 +363,7 @@ def _label_semantic(
     if pd.api.types.is_bool_dtype(series.dtype):
         return ("boolean" if n_unique > 1 else "constant"), None
     kind = "mixed" if unhashable else pd.api.types.infer_dtype(uniques, skipna=True)
-    if kind.startswith("mixed"):
+    if kind.startswith("mixed") and kind != "mixed-integer-float":  # ints with floats are fine
         types = sorted({type(v).__name__ for v in uniques[:_TYPE_SAMPLE] if not _is_na(v)})
         alerts.append(
             Alert(
@@ -376,7 +376,7 @@ def _label_semantic(
     if n_unique <= 1:
         return "constant", None
     if kind in ("integer", "floating", "decimal", "mixed-integer-float"):
-        return "numeric", "numeric"
+        return "numeric", "objects"
     if kind == "boolean" or _looks_boolean(uniques, n_unique):
         return "boolean", None
     if kind == "string":
@@ -439,7 +439,7 @@ def _with_parsed_statistics(
 ) -> ColumnProfile:
     """Add numeric or datetime statistics of text that holds numbers or dates."""
     present = series.notna()
-    if parsed == "numeric":
+    if parsed in ("numeric", "objects"):
         values = to_float(series)
         unparsed = int((present & np.isnan(values)).sum())
         finite = np.isfinite(values)
@@ -450,7 +450,7 @@ def _with_parsed_statistics(
             numeric=numeric_summary(sorted_values, n_infinite, settings.quantiles),
             histogram=histogram(sorted_values, settings.bins),
         )
-        what, kind = "numbers", "numbers_as_text"
+        what, kind = "numbers", "numbers_as_text" if parsed == "numeric" else "numbers_as_objects"
     else:
         stamps = _parse_dates(series)
         unparsed = int((present & stamps.isna()).sum())
@@ -468,15 +468,22 @@ def _with_parsed_statistics(
         Alert(
             kind=kind,
             columns=(profile.name,),
-            message=f"{what} stored as text (dtype {profile.dtype}){detail}",
+            message=f"{what} stored as {_STORED_AS[kind]} (dtype {profile.dtype}){detail}",
             value=float(unparsed),
         )
     )
     return profile
 
 
+_STORED_AS: Final = {
+    "numbers_as_text": "text",
+    "numbers_as_objects": "Python objects",
+    "dates_as_text": "text",
+}
+
+
 def _parsed_mask(series: pd.Series, parsed: str) -> np.ndarray:
-    if parsed == "numeric":
+    if parsed != "datetime":
         return np.asarray(~np.isnan(to_float(series)))
     return np.asarray(_parse_dates(series).notna())
 
@@ -510,6 +517,30 @@ def to_float(series: pd.Series) -> np.ndarray:
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     coerced = pd.to_numeric(series.astype(object), errors="coerce")
     return np.asarray(coerced, dtype=np.float64)
+
+
+def feature_values(column: ColumnProfile, series: pd.Series) -> np.ndarray:
+    """Return a numeric, datetime or boolean feature as float64, as its profile reads it.
+
+    Unlike :func:`to_float`, dates stored as text are parsed as dates.
+
+    Parameters
+    ----------
+    column : ColumnProfile
+        The column's profile (its semantic type decides how text is read).
+    series : pandas.Series
+        The column, or some of its rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 values; datetimes become seconds since the epoch.
+    """
+    if column.semantic_type == "datetime" and not pd.api.types.is_datetime64_any_dtype(
+        series.dtype
+    ):
+        return to_float(_parse_dates(series))
+    return to_float(series)
 
 
 def _top_values(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mlkit import _lazy
+from mlkit.exceptions import DataError, DataFailure
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -36,6 +37,100 @@ def contract_dtype(column: ColumnProfile) -> str | None:
     return None
 
 
+_FINITE = "finite"
+_EXAMPLES = 3
+
+
+def _is_finite(values: pd.Series) -> pd.Series:
+    """True where a value is not infinite; text is read as a number first."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(np.float64)
+    return pd.Series(~np.isinf(numbers.to_numpy()), index=values.index)
+
+
+def validate_frame(schema: pa.DataFrameSchema, df: object, *, subject: str) -> pd.DataFrame:
+    """Validate ``df`` against a contract and return it as coerced.
+
+    Parameters
+    ----------
+    schema : pandera.pandas.DataFrameSchema
+        The contract.
+    df : pandas.DataFrame
+        The frame to check.
+    subject : str
+        How the error names the frame, e.g. ``"The frame given to Model.predict"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame with every contract column coerced to its type.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, by column, with reason codes
+        ``"missing_column"``, ``"uncoercible_value"`` and ``"infinite_value"``.
+    """
+    pandera = _lazy.pandera()
+    if not isinstance(df, pd.DataFrame):
+        failure = DataFailure(
+            column=None,
+            reason="not_a_dataframe",
+            message=f"expected a pandas DataFrame, got {type(df).__name__}",
+        )
+        raise DataError.from_failures(subject, [failure])
+    try:
+        validated: pd.DataFrame = schema.validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as error:
+        failures = _failures_from(error.failure_cases, schema)
+        raise DataError.from_failures(subject, failures) from None
+    return validated
+
+
+def _failures_from(cases: pd.DataFrame, schema: pa.DataFrameSchema) -> list[DataFailure]:
+    """Turn pandera's failure cases into one DataFailure per column and reason."""
+    failures = []
+    missing = cases["check"] == "column_in_dataframe"
+    for name in cases.loc[missing, "failure_case"].astype(str):
+        failures.append(
+            DataFailure(
+                column=name,
+                reason="missing_column",
+                message="the column is missing; the model needs it (add it, even if empty)",
+            )
+        )
+    checks = cases.loc[~missing, "check"].astype(str)
+    rows = cases.loc[~missing].assign(reason=checks.map(_reason))
+    rows = rows[rows["reason"].notna()]  # a failed coercion also fails its dtype check
+    for (column, reason), group in rows.groupby(["column", "reason"], sort=False):
+        failures.append(_value_failure(str(column), str(reason), group, schema))
+    return failures
+
+
+def _reason(check: str) -> str | None:
+    if check.startswith("coerce_dtype"):
+        return "uncoercible_value"
+    if check == _FINITE:
+        return "infinite_value"
+    if check.startswith("dtype("):
+        return None
+    return check  # pragma: no cover - the contract has no other checks
+
+
+def _value_failure(
+    column: str, reason: str, group: pd.DataFrame, schema: pa.DataFrameSchema
+) -> DataFailure:
+    examples = tuple(group["failure_case"].drop_duplicates().head(_EXAMPLES).tolist())
+    count = len(group)
+    if reason == "uncoercible_value":
+        dtype = schema.columns[column].dtype
+        message = f"{count} value(s) cannot be read as {dtype}, e.g. {list(examples)}"
+    else:
+        message = f"{count} infinite value(s); infinity cannot be computed"
+    return DataFailure(
+        column=column, reason=reason, message=message, count=count, examples=examples
+    )
+
+
 def schema_from_profile(columns: Sequence[ColumnProfile]) -> pa.DataFrameSchema:
     """Build the data contract for the profiled ``columns``."""
     pandera = _lazy.pandera()
@@ -52,15 +147,7 @@ def _column_contract(pandera: Any, column: ColumnProfile) -> pa.Column:
     dtype = contract_dtype(column)
     checks = []
     if dtype == "float64":
-        checks.append(
-            pandera.Check.in_range(
-                -np.inf,
-                np.inf,
-                include_min=False,
-                include_max=False,
-                error="must be finite (infinity cannot be computed)",
-            )
-        )
+        checks.append(pandera.Check(_is_finite, name=_FINITE))
     contract: pa.Column = pandera.Column(
         dtype,
         checks=checks,

@@ -127,6 +127,7 @@ class Alert:
         A stable code: ``"constant"``, ``"all_missing"``, ``"id_like"``,
         ``"high_missing"``, ``"high_cardinality"``, ``"skewed"``,
         ``"infinite_values"``, ``"mixed_types"``, ``"numbers_as_text"``,
+        ``"numbers_as_objects"``,
         ``"dates_as_text"``, ``"duplicate_rows"``, ``"correlated"``,
         ``"imbalanced_target"``, ``"target_missing"`` or ``"leakage"``.
     columns : tuple of str
@@ -222,8 +223,9 @@ class Profile:
     target_suggestions : tuple of TargetSuggestion
         Likely targets, best first, when none was given.
     correlations : dict of str to DataFrame
-        ``"pearson"`` and ``"spearman"`` among numeric columns, ``"cramers_v"``
-        among categorical ones.
+        ``"pearson"`` and ``"spearman"`` among numeric, datetime and 0/1 columns
+        (the target included), ``"cramers_v"`` among categorical and boolean
+        text columns.
     alerts : tuple of Alert
         What deserves a look.
     sample_size : int or None
@@ -381,6 +383,44 @@ class Profile:
                 "columns. Pass names from Profile.columns."
             )
         return list(columns)
+
+    def validate(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Check ``df`` against this profile's data contract (:meth:`to_schema`).
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            New rows with the profiled feature columns (the target is not needed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``df`` with every contract column coerced to its trained type.
+
+        Raises
+        ------
+        DataError
+            One error listing every problem, by column: a missing column
+            (``"missing_column"``), a value that cannot be coerced
+            (``"uncoercible_value"``) or infinity (``"infinite_value"``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from mlkit import Profiler
+        >>> profile = Profiler().profile(pd.DataFrame({"age": [31, 45, 52], "city": list("abc")}))
+        >>> profile.validate(pd.DataFrame({"age": ["40"], "city": ["new"]}))["age"].tolist()
+        [40.0]
+        >>> profile.validate(pd.DataFrame({"age": ["forty"]}))
+        Traceback (most recent call last):
+        ...
+        mlkit.DataError: The frame given to Profile.validate has 2 problem(s):
+          - 'city': the column is missing; the model needs it (add it, even if empty)
+          - 'age': 1 value(s) cannot be read as float64, e.g. ['forty']
+        """
+        from mlkit._contract import validate_frame
+
+        return validate_frame(self.to_schema(), df, subject="The frame given to Profile.validate")
 
     def to_html(self, path: str | Path) -> Path:
         """Write the profile as one self-contained HTML report.

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mlkit import _associations as assoc
-from mlkit._column_scan import ColumnScan, ScanSettings, scan_column, to_float
+from mlkit._column_scan import ColumnScan, ScanSettings, feature_values, scan_column, to_float
 from mlkit._profile import Alert, ColumnProfile, Profile, TargetProfile, Task
 from mlkit._validation import floats_in_unit_interval, number_in, random_state
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
@@ -126,7 +126,9 @@ class Profiler:
         n_rows = len(df)
         sample = self._sample(df)
         correlations = _correlations(columns, sample)
-        target_profile = self._profile_target(columns, sample, target) if target else None
+        target_profile = (
+            self._profile_target(columns, df[target], sample, target) if target else None
+        )
         n_duplicates = _count_duplicate_rows(df, scans)
         alerts = self._alerts(scans, target_profile, correlations, n_rows, n_duplicates)
         return Profile(
@@ -161,16 +163,19 @@ class Profiler:
         return df.iloc[rows]
 
     def _profile_target(
-        self, columns: Sequence[ColumnProfile], sample: pd.DataFrame, target: str
+        self,
+        columns: Sequence[ColumnProfile],
+        y_all: pd.Series,
+        sample: pd.DataFrame,
+        target: str,
     ) -> TargetProfile:
-        y_all = sample[target]
+        """Task and class balance from every row; associations from the labelled sample."""
         task = assoc.infer_task(y_all)
-        labelled = sample[y_all.notna().to_numpy()]
-        y = labelled[target]
+        labelled = sample[sample[target].notna().to_numpy()]
         class_counts: tuple[tuple[Any, int], ...] = ()
         imbalance = None
         if task != "regression":
-            counts = y.value_counts()
+            counts = y_all.value_counts()
             class_counts = tuple((assoc.as_python(k), int(v)) for k, v in counts.items())
             imbalance = float(counts.iloc[-1] / counts.iloc[0]) if len(counts) > 1 else 0.0
         association, power = self._target_relations(columns, labelled, target, task)
@@ -226,7 +231,7 @@ class Profiler:
     ) -> tuple[Alert, ...]:
         alerts: list[Alert] = []
         for scan in scans:
-            alerts.extend(self._column_alerts(scan.profile))
+            alerts.extend(self._column_alerts(scan.profile, n_rows))
             alerts.extend(scan.alerts)
         alerts.extend(self._correlation_alerts(correlations))
         if target is not None:
@@ -243,7 +248,7 @@ class Profiler:
             )
         return tuple(alerts)
 
-    def _column_alerts(self, column: ColumnProfile) -> list[Alert]:
+    def _column_alerts(self, column: ColumnProfile, n_rows: int) -> list[Alert]:
         name, alerts = column.name, []
         if column.missing_share == 1.0:
             alerts.append(
@@ -273,7 +278,8 @@ class Profiler:
                 Alert(
                     kind="id_like",
                     columns=(name,),
-                    message="looks like an identifier: every value is distinct",
+                    message=f"looks like an identifier: {column.n_unique:,} distinct values in "
+                    f"{n_rows - column.n_missing:,} non-missing rows",
                 )
             )
         if column.semantic_type == "categorical" and column.n_unique > self.cardinality_threshold:
@@ -497,7 +503,7 @@ def _correlations(
     columns: Sequence[ColumnProfile], sample: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     numeric = {
-        c.name: to_float(sample[c.name])
+        c.name: feature_values(c, sample[c.name])
         for c in columns
         if c.semantic_type in {"numeric", "boolean", "datetime"} and assoc.is_numeric_feature(c)
     }

@@ -52,7 +52,8 @@ def make_churn(
     n_rows : int, default=5000
         Number of rows, at least 20.
     task : {"binary", "multiclass", "regression"}, default="binary"
-        Which target to add: ``"churned"`` (0/1, about one customer in five),
+        Which target to add: ``"churned"`` (0/1, about 15 % churn; about 30 % when
+        shifted),
         ``"plan_change"`` (``"downgrade"``, ``"none"``, ``"upgrade"``) or
         ``"next_year_spend"`` (a skewed amount). See :data:`TARGETS`.
     shifted : bool, default=False

@@ -117,7 +117,7 @@ class DataError(MlkitError, ValueError):
 
     @property
     def failure_cases(self) -> pd.DataFrame:
-        """The failures as a table: one row per problem."""
+        """The failures as a table, one row per problem."""
         return pd.DataFrame(
             [attrs.asdict(failure) for failure in self.failures],
             columns=["column", "reason", "message", "count", "examples"],
