@@ -152,3 +152,11 @@ def test_infinity_check_leaves_unparseable_text_to_the_coercion_failure(schema, 
     with pytest.raises(pa.errors.SchemaErrors) as caught:
         schema.validate(rows, lazy=True)
     assert "TypeError" not in caught.value.failure_cases["failure_case"].astype(str).str.cat()
+
+
+def test_profile_validate_refuses_repeated_column_names(churn):
+    profile = Profiler().profile(churn[["age", "income"]])
+    frame = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["age", "age", "income"])
+    with pytest.raises(DataError, match=r"repeated: \['age'\]") as caught:
+        profile.validate(frame)
+    assert caught.value.reasons == ("duplicate_column_names",)

@@ -18,8 +18,8 @@ import pandas as pd
 
 from mlkit._profile import Alert, ColumnProfile, Histogram, NumericSummary, SemanticType
 
-_ID_NAME: Final = re.compile(
-    r"(?:^|[_\s.-])(?:[iI][dD]|key|uuid|guid|code|number|no)$|[a-z0-9](?:Id|ID|Key|Number)$"
+_ID_NAME: Final = re.compile(  # whole words in any case, or a camelCase suffix
+    r"(?:^|[_\s.-])(?i:id|key|uuid|guid|code|number|no)$|[a-z0-9](?:Id|ID|Key|Number|No)$"
 )
 _BOOLEAN_WORDS: Final = frozenset(
     {"yes", "no", "y", "n", "true", "false", "t", "f", "1", "0", "on", "off"}

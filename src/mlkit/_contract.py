@@ -78,6 +78,16 @@ def validate_frame(schema: pa.DataFrameSchema, df: object, *, subject: str) -> p
             message=f"expected a pandas DataFrame, got {type(df).__name__}",
         )
         raise DataError.from_failures(subject, [failure])
+    repeated = df.columns[df.columns.duplicated()].unique().tolist()
+    if repeated:
+        failure = DataFailure(
+            column=None,
+            reason="duplicate_column_names",
+            message=f"column names must be unique; repeated: {repeated[:5]!r}",
+            count=len(repeated),
+            examples=tuple(str(name) for name in repeated[:5]),
+        )
+        raise DataError.from_failures(subject, [failure])
     try:
         validated: pd.DataFrame = schema.validate(df, lazy=True)
     except pandera.errors.SchemaErrors as error:

@@ -224,8 +224,8 @@ class Profile:
         Likely targets, best first, when none was given.
     correlations : dict of str to DataFrame
         ``"pearson"`` and ``"spearman"`` among numeric, datetime and 0/1 columns
-        (the target included), ``"cramers_v"`` among categorical and boolean
-        text columns.
+        (the target included), ``"cramers_v"`` among categorical columns and
+        boolean columns that are not 0/1 numbers.
     alerts : tuple of Alert
         What deserves a look.
     sample_size : int or None
@@ -402,7 +402,8 @@ class Profile:
         DataError
             One error listing every problem, by column: a missing column
             (``"missing_column"``), a value that cannot be coerced
-            (``"uncoercible_value"``) or infinity (``"infinite_value"``).
+            (``"uncoercible_value"``) or infinity (``"infinite_value"``); or a
+            frame that is not a DataFrame or repeats a column name.
 
         Examples
         --------
