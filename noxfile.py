@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import nox
+import nox.command
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -105,5 +106,11 @@ def bench(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def bench_ydata(session: nox.Session) -> None:
     """Profile the benchmark frame with ydata-profiling, kept apart from mlkit's runtime."""
-    session.install("ydata-profiling", "pyarrow", "setuptools<81")
+    try:
+        session.install("ydata-profiling", "pyarrow", "setuptools<81")
+    except nox.command.CommandFailed as error:
+        session.skip(
+            f"ydata-profiling could not be installed ({error.reason}); "
+            "mlkit's figures are in benchmarks/.results/"
+        )
     session.run("python", "benchmarks/peers/ydata_profiling_bench.py", *session.posargs)
