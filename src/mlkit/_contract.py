@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mlkit import _lazy
+from mlkit._frame_checks import repeated_names, require_frame
 from mlkit.exceptions import DataError, DataFailure
 
 if TYPE_CHECKING:
@@ -71,25 +72,12 @@ def validate_frame(schema: pa.DataFrameSchema, df: object, *, subject: str) -> p
         ``"missing_column"``, ``"uncoercible_value"`` and ``"infinite_value"``.
     """
     pandera = _lazy.pandera()
-    if not isinstance(df, pd.DataFrame):
-        failure = DataFailure(
-            column=None,
-            reason="not_a_dataframe",
-            message=f"expected a pandas DataFrame, got {type(df).__name__}",
-        )
-        raise DataError.from_failures(subject, [failure])
-    repeated = df.columns[df.columns.duplicated()].unique().tolist()
-    if repeated:
-        failure = DataFailure(
-            column=None,
-            reason="duplicate_column_names",
-            message=f"column names must be unique; repeated: {repeated[:5]!r}",
-            count=len(repeated),
-            examples=tuple(str(name) for name in repeated[:5]),
-        )
-        raise DataError.from_failures(subject, [failure])
+    frame = require_frame(df, subject=subject)
+    failures = repeated_names(frame)
+    if failures:
+        raise DataError.from_failures(subject, failures)
     try:
-        validated: pd.DataFrame = schema.validate(df, lazy=True)
+        validated: pd.DataFrame = schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         failures = _failures_from(error.failure_cases, schema)
         raise DataError.from_failures(subject, failures) from None

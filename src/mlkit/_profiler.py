@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -13,6 +13,7 @@ import pandas as pd
 
 from mlkit import _associations as assoc
 from mlkit._column_scan import ColumnScan, ScanSettings, feature_values, scan_column, to_float
+from mlkit._frame_checks import non_string_names, repeated_names, require_frame
 from mlkit._profile import Alert, ColumnProfile, Profile, TargetProfile, Task
 from mlkit._validation import floats_in_unit_interval, number_in, random_state
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
@@ -382,19 +383,8 @@ class Profiler:
 
 def _check_frame(df: Any, target: Any) -> None:
     """Refuse what cannot be profiled, listing every problem at once."""
-    if not isinstance(df, pd.DataFrame):
-        raise DataError.from_failures(
-            "The input to Profiler.profile",
-            [
-                DataFailure(
-                    column=None,
-                    reason="not_a_dataframe",
-                    message=f"expected a pandas DataFrame, got {type(df).__name__}; wrap "
-                    "it with pandas.DataFrame(...) and name its columns",
-                )
-            ],
-        )
-    failures = _frame_failures(df)
+    df = require_frame(df, subject="The input to Profiler.profile")
+    failures = _shape_failures(df) + non_string_names(df) + repeated_names(df)
     if failures:
         raise DataError.from_failures("The frame given to Profiler.profile", failures)
     if target is not None and (not isinstance(target, str) or target not in df.columns):
@@ -403,20 +393,16 @@ def _check_frame(df: Any, target: Any) -> None:
             f"Got {target!r}; the columns are {list(df.columns)[:20]}."
         )
     if target is not None and df[target].isna().all():
-        raise DataError.from_failures(
-            "The frame given to Profiler.profile",
-            [
-                DataFailure(
-                    column=target,
-                    reason="target_all_missing",
-                    count=len(df),
-                    message="the target column has no values; choose another target",
-                )
-            ],
+        failure = DataFailure(
+            column=target,
+            reason="target_all_missing",
+            count=len(df),
+            message="the target column has no values; choose another target",
         )
+        raise DataError.from_failures("The frame given to Profiler.profile", [failure])
 
 
-def _frame_failures(df: pd.DataFrame) -> list[DataFailure]:
+def _shape_failures(df: pd.DataFrame) -> list[DataFailure]:
     failures = []
     if df.shape[1] == 0:
         failures.append(
@@ -434,34 +420,7 @@ def _frame_failures(df: pd.DataFrame) -> list[DataFailure]:
                 message="the frame has no rows; there is nothing to profile",
             )
         )
-    bad_names = [name for name in df.columns if not isinstance(name, str)]
-    if bad_names:
-        failures.append(
-            DataFailure(
-                column=None,
-                reason="non_string_column_names",
-                count=len(bad_names),
-                examples=tuple(_as_text(n) for n in bad_names[:5]),
-                message=f"column names must be strings; got {bad_names[:5]!r}. Rename "
-                "them, e.g. df.columns = df.columns.map(str)",
-            )
-        )
-    duplicated = df.columns[df.columns.duplicated()].unique().tolist()
-    if duplicated:
-        failures.append(
-            DataFailure(
-                column=None,
-                reason="duplicate_column_names",
-                count=len(duplicated),
-                examples=tuple(_as_text(n) for n in duplicated[:5]),
-                message=f"column names must be unique; repeated: {duplicated[:5]!r}",
-            )
-        )
     return failures
-
-
-def _as_text(name: Hashable) -> str:
-    return name if isinstance(name, str) else repr(name)
 
 
 def _count_duplicate_rows(df: pd.DataFrame, scans: Sequence[ColumnScan]) -> int:

@@ -1,0 +1,75 @@
+"""Checks every entry point makes on the frame it is given, with one wording."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import pandas as pd
+
+from mlkit.exceptions import DataError, DataFailure
+
+_SHOWN = 5
+
+
+def require_frame(df: Any, *, subject: str) -> pd.DataFrame:
+    """Return ``df`` if it is a DataFrame, else raise a DataError saying what it is.
+
+    Parameters
+    ----------
+    df : object
+        What the caller passed.
+    subject : str
+        How the error names it, e.g. ``"The input to Profiler.profile"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself.
+    """
+    if isinstance(df, pd.DataFrame):
+        return df
+    failure = DataFailure(
+        column=None,
+        reason="not_a_dataframe",
+        message=f"expected a pandas DataFrame, got {type(df).__name__}; wrap it with "
+        "pandas.DataFrame(...) and name its columns",
+    )
+    raise DataError.from_failures(subject, [failure])
+
+
+def non_string_names(df: pd.DataFrame) -> list[DataFailure]:
+    """A failure when some column names are not strings (none otherwise)."""
+    bad = [name for name in df.columns if not isinstance(name, str)]
+    if not bad:
+        return []
+    return [
+        DataFailure(
+            column=None,
+            reason="non_string_column_names",
+            count=len(bad),
+            examples=tuple(_as_text(name) for name in bad[:_SHOWN]),
+            message=f"column names must be strings; got {bad[:_SHOWN]!r}. Rename them, "
+            "e.g. df.columns = df.columns.map(str)",
+        )
+    ]
+
+
+def repeated_names(df: pd.DataFrame) -> list[DataFailure]:
+    """A failure when a column name appears more than once (none otherwise)."""
+    repeated = df.columns[df.columns.duplicated()].unique().tolist()
+    if not repeated:
+        return []
+    return [
+        DataFailure(
+            column=None,
+            reason="duplicate_column_names",
+            count=len(repeated),
+            examples=tuple(_as_text(name) for name in repeated[:_SHOWN]),
+            message=f"column names must be unique; repeated: {repeated[:_SHOWN]!r}",
+        )
+    ]
+
+
+def _as_text(name: Hashable) -> str:
+    return name if isinstance(name, str) else repr(name)
