@@ -155,17 +155,36 @@ def correlation_ratio(groups: np.ndarray, n_groups: int, values: np.ndarray) -> 
         In [0, 1]; ``nan`` when the values do not vary.
     """
     present = np.isfinite(values)
-    groups, values = groups[present], values[present]
+    groups, values = groups[present], _rescaled(values[present])
     if len(values) < 2:
         return math.nan
-    total = float(((values - values.mean()) ** 2).sum())
+    mean = float(values.mean())
+    total = float(((values - mean) ** 2).sum())
     if total == 0:
         return math.nan
     counts = np.bincount(groups, minlength=n_groups)
     sums = np.bincount(groups, weights=values, minlength=n_groups)
     used = counts > 0
-    between = float((sums[used] ** 2 / counts[used]).sum() - values.sum() ** 2 / len(values))
-    return math.sqrt(min(1.0, max(0.0, between / total)))
+    group_means = sums[used] / counts[used]
+    between = float((counts[used] * (group_means - mean) ** 2).sum())
+    return math.sqrt(min(1.0, between / total))
+
+
+def _rescaled(values: np.ndarray) -> np.ndarray:
+    """Shift finite values by their median and scale them into [-1, 1].
+
+    Ratios of sums of squares (eta, R²) do not change, and squares of huge
+    values can no longer overflow.
+    """
+    if len(values) == 0:
+        return values
+    center = float(np.median(values))
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = values - center
+    if not np.isfinite(shifted).all():  # a span wider than float64 can hold
+        shifted = values
+    scale = float(np.abs(shifted).max()) or 1.0
+    return np.asarray(shifted / scale)
 
 
 def infer_task(series: pd.Series) -> Task:
@@ -251,6 +270,12 @@ def predictive_power(
 def _binned_r2(
     codes: np.ndarray, n_codes: int, y: np.ndarray, fit: np.ndarray, score: np.ndarray
 ) -> float:
+    finite = np.isfinite(y)
+    fit, score = fit & finite, score & finite
+    if not fit.any() or not score.any():
+        return math.nan
+    y = np.where(finite, y, 0.0)
+    y[finite] = _rescaled(y[finite])
     counts = np.bincount(codes[fit], minlength=n_codes)
     sums = np.bincount(codes[fit], weights=y[fit], minlength=n_codes)
     fallback = float(y[fit].mean())

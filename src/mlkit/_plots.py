@@ -43,7 +43,7 @@ def to_svg(figure: Any) -> Markup:
     with warnings.catch_warnings():
         # Labels come from data; a glyph the font lacks is drawn as a box, not an error.
         warnings.filterwarnings(
-            "ignore", message="Glyph .* missing from font", category=UserWarning
+            "ignore", message="Glyph .* missing from", category=UserWarning
         )
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return Markup(_SVG_START.sub("", buffer.getvalue(), count=1))
@@ -65,7 +65,7 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, datetimes: bool 
     axes.tick_params(labelsize=7)
     axes.spines[["top", "right"]].set_visible(False)
     if datetimes:
-        figure.autofmt_xdate(rotation=30)
+        axes.tick_params(axis="x", labelrotation=30)
     return to_svg(figure)
 
 
