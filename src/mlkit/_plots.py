@@ -42,9 +42,7 @@ def to_svg(figure: Any) -> Markup:
     buffer = io.StringIO()
     with warnings.catch_warnings():
         # Labels come from data; a glyph the font lacks is drawn as a box, not an error.
-        warnings.filterwarnings(
-            "ignore", message="Glyph .* missing from", category=UserWarning
-        )
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return Markup(_SVG_START.sub("", buffer.getvalue(), count=1))
 

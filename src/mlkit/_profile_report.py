@@ -199,24 +199,13 @@ def _column_detail(column: ColumnProfile, with_charts: bool) -> str:
     stats = column.numeric
     if stats is not None:
         quantiles = ", ".join(f"q{q:g}={number(v)}" for q, v in stats.quantiles.items())
-        parts.append(
-            table(
-                ["min", "median", "max", "mean", "std", "skew", "zeros", "inf"],
-                [
-                    (
-                        stats.min,
-                        stats.median,
-                        stats.max,
-                        stats.mean,
-                        stats.std,
-                        stats.skewness,
-                        stats.n_zeros,
-                        stats.n_infinite,
-                    )
-                ],
-            )
-            + f"<p>{escape(quantiles)}</p>"
-        )
+        location = [("min", stats.min), ("median", stats.median), ("max", stats.max),
+                    ("mean", stats.mean)]  # fmt: skip
+        spread = [("std", stats.std), ("skew", stats.skewness), ("zeros", stats.n_zeros),
+                  ("inf", stats.n_infinite)]  # fmt: skip
+        for pairs in (location, spread):
+            parts.append(table([name for name, _ in pairs], [[value for _, value in pairs]]))
+        parts.append(f"<p>{escape(quantiles)}</p>")
     if column.datetime_range:
         parts.append(
             f"<p>From {escape(column.datetime_range[0])} to {escape(column.datetime_range[1])}</p>"
