@@ -438,10 +438,10 @@ def _with_parsed_statistics(
     alerts: list[Alert],
 ) -> ColumnProfile:
     """Add numeric or datetime statistics of text that holds numbers or dates."""
-    present = series.notna()
+    present = series.notna().to_numpy()
     if parsed in ("numeric", "objects"):
         values = to_float(series)
-        unparsed = int((present & np.isnan(values)).sum())
+        failed = present & np.isnan(values)
         finite = np.isfinite(values)
         sorted_values = np.sort(values[finite])
         n_infinite = int((~finite & ~np.isnan(values)).sum())
@@ -453,7 +453,7 @@ def _with_parsed_statistics(
         what, kind = "numbers", "numbers_as_text" if parsed == "numeric" else "numbers_as_objects"
     else:
         stamps = _parse_dates(series)
-        unparsed = int((present & stamps.isna()).sum())
+        failed = present & stamps.isna().to_numpy()
         ticks, unit = datetime_ticks(stamps.dropna())
         sorted_ticks = np.sort(ticks)
         profile = attrs.evolve(
@@ -462,7 +462,8 @@ def _with_parsed_statistics(
             datetime_range=_datetime_range(sorted_ticks, unit),
         )
         what, kind = "dates", "dates_as_text"
-    examples = series[present & ~_parsed_mask(series, parsed)].unique()[:3].tolist()
+    unparsed = int(failed.sum())
+    examples = series[failed].unique()[:3].tolist()
     detail = f"; {unparsed} value(s) do not parse, e.g. {examples}" if unparsed else ""
     alerts.append(
         Alert(
@@ -480,12 +481,6 @@ _STORED_AS: Final = {
     "numbers_as_objects": "Python objects",
     "dates_as_text": "text",
 }
-
-
-def _parsed_mask(series: pd.Series, parsed: str) -> np.ndarray:
-    if parsed != "datetime":
-        return np.asarray(~np.isnan(to_float(series)))
-    return np.asarray(_parse_dates(series).notna())
 
 
 def _parse_dates(series: pd.Series) -> pd.Series:
