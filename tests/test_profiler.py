@@ -617,3 +617,15 @@ def test_html_report_without_matplotlib_says_so(tmp_path, monkeypatch, churn, ca
 def test_html_report_needs_an_existing_folder(tmp_path, churn_profile):
     with pytest.raises(ConfigurationError, match=r"folder .* does not exist"):
         churn_profile.to_html(tmp_path / "missing" / "r.html")
+
+
+def test_whole_numbers_get_bins_aligned_to_integers(churn_profile, churn):
+    calls = churn_profile["support_calls"].histogram
+    assert calls.edges[0] == -0.5
+    assert all(b - a == 1.0 for a, b in zip(calls.edges, calls.edges[1:], strict=False))
+    expected = churn["support_calls"].value_counts().sort_index()
+    assert list(calls.counts) == [int(expected.get(k, 0)) for k in range(len(calls.counts))]
+    tenure = churn_profile["tenure_months"].histogram
+    widths = {b - a for a, b in zip(tenure.edges, tenure.edges[1:], strict=False)}
+    assert widths == {5.0}  # 0..85 in at most 20 bins: five months each
+    assert len(tenure.counts) <= 20

@@ -27,6 +27,7 @@ _BOOLEAN_WORDS: Final = frozenset(
 _TYPE_SAMPLE: Final = 1_000
 _PARSE_SHARE: Final = 0.95
 _MIN_ROWS_FOR_ID: Final = 50
+_EXACT_INTEGERS: Final = 2.0**52  # below this span, float64 holds every integer exactly
 
 
 @attrs.frozen(kw_only=True)
@@ -172,7 +173,11 @@ def _sorted_quantile(sorted_values: np.ndarray, q: float) -> float:
 
 
 def histogram(sorted_values: np.ndarray, bins: int) -> Histogram | None:
-    """Count sorted values into ``bins`` equal-width bins, without another pass.
+    """Count sorted values into at most ``bins`` equal-width bins, without another pass.
+
+    Whole numbers get bins that each span the same count of integers, with
+    edges halfway between them, so no bin holds one more value than its
+    neighbour by construction.
 
     Parameters
     ----------
@@ -192,9 +197,14 @@ def histogram(sorted_values: np.ndarray, bins: int) -> Histogram | None:
     low, high = float(sorted_values[0]), float(sorted_values[-1])
     if low == high:
         return Histogram(edges=(low - 0.5, low + 0.5), counts=(n,))
-    steps = np.linspace(0.0, 1.0, bins + 1)
-    edges = low * (1.0 - steps) + high * steps  # no overflow near float limits
-    edges[0], edges[-1] = low, high
+    if high - low < _EXACT_INTEGERS and np.array_equal(sorted_values, np.floor(sorted_values)):
+        step = math.ceil((high - low + 1) / bins)
+        n_bins = math.ceil((high - low + 1) / step)
+        edges = (low - 0.5) + step * np.arange(n_bins + 1, dtype=np.float64)
+    else:
+        steps = np.linspace(0.0, 1.0, bins + 1)
+        edges = low * (1.0 - steps) + high * steps  # no overflow near float limits
+        edges[0], edges[-1] = low, high
     inner = np.searchsorted(sorted_values, edges[1:-1], side="left")
     counts = np.diff(np.concatenate(([0], inner, [n])))
     return Histogram(edges=tuple(edges.tolist()), counts=tuple(int(c) for c in counts))
