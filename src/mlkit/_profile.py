@@ -39,7 +39,8 @@ class Histogram:
     ----------
     edges : tuple of float
         ``len(counts) + 1`` bin edges, increasing; for datetimes, seconds since
-        the epoch (UTC for time-zone aware columns).
+        the epoch (UTC for time-zone aware columns). Whole numbers get edges
+        halfway between integers.
     counts : tuple of int
         Number of values in each bin; the last bin includes its right edge.
     """
