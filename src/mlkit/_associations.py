@@ -23,7 +23,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from mlkit._column_scan import feature_values, to_float
+from mlkit._column_scan import centred_and_scaled, feature_values, to_float
 from mlkit._profile import ColumnProfile, TargetSuggestion, Task
 
 _MAX_CATEGORIES: Final = 50
@@ -155,9 +155,10 @@ def correlation_ratio(groups: np.ndarray, n_groups: int, values: np.ndarray) -> 
         In [0, 1]; ``nan`` when the values do not vary.
     """
     present = np.isfinite(values)
-    groups, values = groups[present], _rescaled(values[present])
+    groups, values = groups[present], values[present]
     if len(values) < 2:
         return math.nan
+    values = centred_and_scaled(values)[0]
     mean = float(values.mean())
     total = float(((values - mean) ** 2).sum())
     if total == 0:
@@ -168,23 +169,6 @@ def correlation_ratio(groups: np.ndarray, n_groups: int, values: np.ndarray) -> 
     group_means = sums[used] / counts[used]
     between = float((counts[used] * (group_means - mean) ** 2).sum())
     return math.sqrt(min(1.0, between / total))
-
-
-def _rescaled(values: np.ndarray) -> np.ndarray:
-    """Shift finite values by their median and scale them into [-1, 1].
-
-    Ratios of sums of squares (eta, R²) do not change, and squares of huge
-    values can no longer overflow.
-    """
-    if len(values) == 0:
-        return values
-    center = float(np.median(values))
-    with np.errstate(over="ignore", invalid="ignore"):
-        shifted = values - center
-    if not np.isfinite(shifted).all():  # a span wider than float64 can hold
-        shifted = values
-    scale = float(np.abs(shifted).max()) or 1.0
-    return np.asarray(shifted / scale)
 
 
 def infer_task(series: pd.Series) -> Task:
@@ -275,7 +259,7 @@ def _binned_r2(
     if not fit.any() or not score.any():
         return math.nan
     y = np.where(finite, y, 0.0)
-    y[finite] = _rescaled(y[finite])
+    y[finite] = centred_and_scaled(y[finite])[0]
     counts = np.bincount(codes[fit], minlength=n_codes)
     sums = np.bincount(codes[fit], weights=y[fit], minlength=n_codes)
     fallback = float(y[fit].mean())

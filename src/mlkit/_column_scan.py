@@ -112,7 +112,8 @@ def numeric_summary(
             n_zeros=0,
             n_infinite=n_infinite,
         )
-    scaled, center, scale = _centred_and_scaled(sorted_values)
+    center = float(sorted_values[len(sorted_values) // 2])  # the median, as values are sorted
+    scaled, center, scale = centred_and_scaled(sorted_values, center)
     scaled_mean = float(scaled.mean())
     deviations = scaled - scaled_mean
     squared = deviations * deviations
@@ -135,18 +136,35 @@ def numeric_summary(
     )
 
 
-def _centred_and_scaled(sorted_values: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Shift sorted values by their median and scale them into [-1, 1].
+def centred_and_scaled(
+    values: np.ndarray, center: float | None = None
+) -> tuple[np.ndarray, float, float]:
+    """Shift finite values by a central value and scale them into [-1, 1].
 
-    Moments of the result cannot overflow, however large the values, and keep
-    their precision however far the values sit from zero.
+    Moments and ratios of sums of squares (eta, R²) of the result cannot
+    overflow, however large the values, and keep their precision however far
+    the values sit from zero.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Finite float64 values, at least one.
+    center : float, optional
+        The value to shift by (default: the median).
+
+    Returns
+    -------
+    scaled : numpy.ndarray
+        ``(values - center) / scale``.
+    center, scale : float
+        What was subtracted and divided by.
     """
-    center = float(sorted_values[len(sorted_values) // 2])
+    center = float(np.median(values)) if center is None else center
     with np.errstate(over="ignore", invalid="ignore"):
-        shifted = sorted_values - center
-    if not np.isfinite(shifted[[0, -1]]).all():  # a span wider than float64 can hold
-        shifted, center = sorted_values, 0.0
-    scale = float(max(abs(shifted[0]), abs(shifted[-1]))) or 1.0
+        shifted = values - center
+    if not np.isfinite(shifted).all():  # a span wider than float64 can hold
+        shifted, center = values, 0.0
+    scale = float(np.abs(shifted).max()) or 1.0
     return shifted / scale, center, scale
 
 

@@ -462,9 +462,7 @@ def _correlations(
     columns: Sequence[ColumnProfile], sample: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     numeric = {
-        c.name: feature_values(c, sample[c.name])
-        for c in columns
-        if c.semantic_type in {"numeric", "boolean", "datetime"} and assoc.is_numeric_feature(c)
+        c.name: feature_values(c, sample[c.name]) for c in columns if assoc.is_numeric_feature(c)
     }
     frame = pd.DataFrame(numeric, index=sample.index).replace([np.inf, -np.inf], np.nan)
     correlations = assoc.numeric_correlations(frame)
