@@ -21,9 +21,9 @@ from mlkit._profile import Alert, ColumnProfile, Histogram, NumericSummary, Sema
 _ID_NAME: Final = re.compile(  # whole words in any case, or a camelCase suffix
     r"(?:^|[_\s.-])(?i:id|key|uuid|guid|code|number|no)$|[a-z0-9](?:Id|ID|Key|Number|No)$"
 )
-_BOOLEAN_WORDS: Final = frozenset(
-    {"yes", "no", "y", "n", "true", "false", "t", "f", "1", "0", "on", "off"}
-)
+TRUE_WORDS: Final = frozenset({"yes", "y", "true", "t", "1", "on"})
+FALSE_WORDS: Final = frozenset({"no", "n", "false", "f", "0", "off"})
+BOOLEAN_WORDS: Final = TRUE_WORDS | FALSE_WORDS
 _TYPE_SAMPLE: Final = 1_000
 _PARSE_SHARE: Final = 0.95
 _MIN_ROWS_FOR_ID: Final = 50
@@ -127,10 +127,10 @@ def numeric_summary(
         min=float(sorted_values[0]),
         max=float(sorted_values[-1]),
         mean=mean,
-        median=_sorted_quantile(sorted_values, 0.5),
+        median=sorted_quantile(sorted_values, 0.5),
         std=std,
         skewness=skewness,
-        quantiles={q: _sorted_quantile(sorted_values, q) for q in quantiles},
+        quantiles={q: sorted_quantile(sorted_values, q) for q in quantiles},
         n_zeros=int(after_zeros - first_zero),
         n_infinite=n_infinite,
     )
@@ -178,7 +178,7 @@ def _adjusted_skewness(m3: float, m2: float, n: int) -> float:
     return float(g1 * math.sqrt(n * (n - 1)) / (n - 2))
 
 
-def _sorted_quantile(sorted_values: np.ndarray, q: float) -> float:
+def sorted_quantile(sorted_values: np.ndarray, q: float) -> float:
     """Linear-interpolation quantile of sorted values (numpy's default method)."""
     position = q * (len(sorted_values) - 1)
     low = math.floor(position)
@@ -239,7 +239,7 @@ def _scan_numeric(
     n_unique = _count_sorted_distinct(sorted_values) + len(
         np.unique(values[~finite_mask & ~missing])
     )
-    semantic = _numeric_semantic(name, dtype, sorted_values, n_unique, len(values))
+    semantic = numeric_semantic(name, dtype, sorted_values, n_unique, len(values))
     top_values: tuple[tuple[Any, int], ...] = ()
     if semantic == "boolean":
         ones = len(sorted_values) - int(np.searchsorted(sorted_values, 1.0))
@@ -270,7 +270,7 @@ def _float_keys(values: np.ndarray) -> np.ndarray:
     return canonical.view(np.uint64)
 
 
-def _numeric_semantic(
+def numeric_semantic(
     name: str, dtype: str, sorted_values: np.ndarray, n_unique: int, n_rows: int
 ) -> SemanticType:
     if n_unique <= 1:
@@ -338,7 +338,7 @@ def _datetime_range(sorted_ticks: np.ndarray, unit: str) -> tuple[str, str] | No
     return pd.Timestamp(first).isoformat(), pd.Timestamp(last).isoformat()
 
 
-def _factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[Any], bool]:
+def factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[Any], bool]:
     """Codes and uniques of a label column; unhashable values are compared as text."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy(dtype=np.int64)
@@ -353,13 +353,13 @@ def _factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[Any], bool]:
 
 
 def _scan_labels(name: str, series: pd.Series, settings: ScanSettings) -> ColumnScan:
-    codes, uniques, unhashable = _factorize_labels(series)
+    codes, uniques, unhashable = factorize_labels(series)
     missing = codes < 0
     counts = np.bincount(codes[~missing], minlength=len(uniques))
     present = counts > 0
     n_unique = int(present.sum())
     alerts: list[Alert] = []
-    semantic, parsed = _label_semantic(name, series, uniques, n_unique, alerts, unhashable)
+    semantic, parsed = label_semantic(name, series, uniques, n_unique, alerts, unhashable)
     profile = ColumnProfile(
         name=name,
         dtype=str(series.dtype),
@@ -379,7 +379,7 @@ def _scan_labels(name: str, series: pd.Series, settings: ScanSettings) -> Column
     )
 
 
-def _label_semantic(
+def label_semantic(
     name: str,
     series: pd.Series,
     uniques: list[Any],
@@ -427,7 +427,7 @@ def _looks_boolean(uniques: list[Any], n_unique: int) -> bool:
     if n_unique != 2:
         return False
     words = {str(v).strip().lower() for v in uniques if not _is_na(v)}
-    return len(words) == 2 and words <= _BOOLEAN_WORDS
+    return len(words) == 2 and words <= BOOLEAN_WORDS
 
 
 def _sample_text(uniques: list[Any]) -> pd.Series:
@@ -444,7 +444,7 @@ def _parsed_kind(uniques: list[Any]) -> str | None:
         return "numeric"
     looks_dated = sample.str.contains(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}")
     if looks_dated.mean() >= _PARSE_SHARE:
-        dates = _parse_dates(sample)
+        dates = parse_dates(sample)
         if dates.notna().mean() >= _PARSE_SHARE:
             return "datetime"
     return None
@@ -480,7 +480,7 @@ def _with_parsed_statistics(
         )
         what, kind = "numbers", "numbers_as_text" if parsed == "numeric" else "numbers_as_objects"
     else:
-        stamps = _parse_dates(series)
+        stamps = parse_dates(series)
         failed = present & stamps.isna().to_numpy()
         ticks, unit = datetime_ticks(stamps.dropna())
         sorted_ticks = np.sort(ticks)
@@ -511,7 +511,7 @@ _STORED_AS: Final = {
 }
 
 
-def _parse_dates(series: pd.Series) -> pd.Series:
+def parse_dates(series: pd.Series) -> pd.Series:
     """Parse text as dates; mixed time zones are converted to UTC."""
     return pd.to_datetime(series, errors="coerce", format="mixed", utc=True)
 
@@ -562,7 +562,7 @@ def feature_values(column: ColumnProfile, series: pd.Series) -> np.ndarray:
     if column.semantic_type == "datetime" and not pd.api.types.is_datetime64_any_dtype(
         series.dtype
     ):
-        return to_float(_parse_dates(series))
+        return to_float(parse_dates(series))
     return to_float(series)
 
 

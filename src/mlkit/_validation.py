@@ -9,17 +9,51 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Protocol
 
 import attrs
 
 from mlkit.exceptions import ConfigurationError
 
-Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+class Named(Protocol):
+    """What a validator needs of the attribute it checks: its name."""
+
+    @property
+    def name(self) -> str:
+        """The parameter's name."""
+        ...
 
 
-def _fail(instance: Any, attribute: attrs.Attribute[Any], must: str, value: Any) -> None:
+Validator = Callable[[Any, Named, Any], None]
+
+
+@attrs.frozen
+class _Parameter:
+    name: str
+
+
+def check_parameters(estimator: Any, constraints: Mapping[str, Validator]) -> None:
+    """Validate an estimator's parameters when ``fit`` starts, as attrs does for configs.
+
+    Parameters
+    ----------
+    estimator : object
+        The estimator; each constrained parameter is read from its attribute.
+    constraints : mapping of str to validator
+        The validator of each parameter.
+
+    Raises
+    ------
+    ConfigurationError
+        For the first parameter that fails its validator.
+    """
+    for name, validate in constraints.items():
+        validate(estimator, _Parameter(name), getattr(estimator, name))
+
+
+def _fail(instance: Any, attribute: Named, must: str, value: Any) -> None:
     owner = type(instance).__name__
     raise ConfigurationError(
         f"The {attribute.name!r} parameter of {owner} must be {must}. Got {value!r} instead."
@@ -66,7 +100,7 @@ def number_in(
         " or None" if optional else ""
     )
 
-    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    def validate(instance: Any, attribute: Named, value: Any) -> None:
         if value is None and optional:
             return
         if not _is_real(value, integral=integral):
@@ -79,7 +113,7 @@ def number_in(
     return validate
 
 
-def random_state(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def random_state(instance: Any, attribute: Named, value: Any) -> None:
     """Validate a seed: a non-negative int, or None for a fresh seed each call."""
     if value is None:
         return
@@ -87,7 +121,7 @@ def random_state(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         _fail(instance, attribute, "a non-negative int or None", value)
 
 
-def floats_in_unit_interval(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def floats_in_unit_interval(instance: Any, attribute: Named, value: Any) -> None:
     """Validate a non-empty, strictly increasing tuple of floats in (0, 1)."""
     must = "a non-empty, increasing tuple of floats in (0, 1)"
     if not isinstance(value, tuple) or not value:
@@ -96,3 +130,47 @@ def floats_in_unit_interval(instance: Any, attribute: attrs.Attribute[Any], valu
         _fail(instance, attribute, must, value)
     if any(b <= a for a, b in itertools.pairwise(value)):
         _fail(instance, attribute, must, value)
+
+
+def one_of(*choices: Any) -> Validator:
+    """Validate a value that must be one of ``choices`` (compared with ``==``)."""
+    must = "one of " + ", ".join(repr(choice) for choice in choices)
+
+    def validate(instance: Any, attribute: Named, value: Any) -> None:
+        if not any(value == choice and type(value) is type(choice) for choice in choices):
+            _fail(instance, attribute, must, value)
+
+    return validate
+
+
+def column_names(instance: Any, attribute: Named, value: Any) -> None:
+    """Validate a collection of column names (strings); a lone string is refused."""
+    must = "a list or tuple of column names (str)"
+    if isinstance(value, str) or not isinstance(value, Collection):
+        _fail(instance, attribute, must, value)
+    if not all(isinstance(name, str) for name in value):
+        _fail(instance, attribute, must, value)
+
+
+def per_column(choices: Collection[Any]) -> Validator:
+    """Validate ``None`` or a mapping from column name to one of ``choices``."""
+    must = "None or a dict mapping column names to one of " + ", ".join(
+        repr(choice) for choice in choices
+    )
+
+    def validate(instance: Any, attribute: Named, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Mapping):
+            _fail(instance, attribute, must, value)
+        for name, choice in value.items():
+            if not isinstance(name, str) or choice not in choices:
+                _fail(instance, attribute, must, value)
+
+    return validate
+
+
+def boolean(instance: Any, attribute: Named, value: Any) -> None:
+    """Validate a bool."""
+    if not isinstance(value, bool):
+        _fail(instance, attribute, "a bool", value)
