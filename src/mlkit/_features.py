@@ -1,0 +1,648 @@
+"""The FeatureBuilder: feature engineering as one scikit-learn transformer.
+
+``fit`` chooses a treatment per column (from its type, or as configured) and
+assembles scikit-learn's own transformers into one fitted pipeline:
+
+    DerivedColumns ─► ColumnTransformer (per-column encode / reshape / bin / scale,
+                      PCA per group) ─► optional feature selection
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
+from sklearn.feature_selection import (
+    SelectFromModel,
+    SelectKBest,
+    VarianceThreshold,
+    f_classif,
+    f_regression,
+    mutual_info_classif,
+    mutual_info_regression,
+)
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline as SklearnPipeline
+from sklearn.preprocessing import (
+    KBinsDiscretizer,
+    MinMaxScaler,
+    OneHotEncoder,
+    OrdinalEncoder,
+    PowerTransformer,
+    RobustScaler,
+    StandardScaler,
+    TargetEncoder,
+)
+
+from mlkit._associations import infer_task
+from mlkit._estimator_input import (
+    check_fitted,
+    input_frame,
+    input_names,
+    require_columns,
+    transformer_tags,
+)
+from mlkit._feature_steps import AGGREGATES, DATETIME_PARTS, DerivedColumns, GroupPCA, Reshape
+from mlkit._validation import boolean, check_parameters, number_in, one_of, per_column
+from mlkit.exceptions import ConfigurationError, DataError, DataFailure
+
+__all__ = ["FeatureBuilder"]
+
+logger = logging.getLogger(__name__)
+
+_SCALERS: Final = ("standard", "minmax", "robust", None)
+_ENCODINGS: Final = ("auto", "onehot", "ordinal", "target")
+_TRANSFORMS: Final = ("log", "sqrt", "square", "yeo-johnson", "box-cox")
+_BINS: Final = ("uniform", "quantile", "kmeans")
+_SELECTIONS: Final = (None, "variance", "mutual_info", "f_test", "model")
+_CV_FOLDS: Final = 5
+_SKLEARN: Final = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+
+
+class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Turn a clean frame into model-ready numeric features.
+
+    By default (``FeatureBuilder()``) numeric columns are standardised,
+    categories with at most ``max_onehot`` values are one-hot encoded (unseen
+    ones ignored at prediction time) and those with more are target encoded
+    with cross-fitting (or one-hot encoded with rare values grouped when no
+    ``y`` is given), and datetimes are split into parts with cyclical
+    encodings. Everything else is opt-in, per column.
+
+    Parameters
+    ----------
+    scale : {"standard", "minmax", "robust"} or None, default="standard"
+        Scaling of numeric columns.
+    scale_per_column : dict of str to str or None, optional
+        A scaler per column, overriding ``scale``.
+    encode : {"auto", "onehot", "ordinal", "target"}, default="auto"
+        Encoding of categorical columns; ``"auto"`` chooses by cardinality.
+    encode_per_column : dict of str to str, optional
+        An encoding per column, overriding ``encode``.
+    max_onehot : int, default=15
+        Most categories ``"auto"`` one-hot encodes.
+    transform_per_column : dict of str to str, optional
+        ``"log"`` (signed ``log1p``, safe for zeros), ``"sqrt"``, ``"square"``,
+        ``"yeo-johnson"`` or ``"box-cox"`` (positive values only) per column,
+        applied before binning or scaling.
+    discretise_per_column : dict of str to str, optional
+        Bins per column: ``"uniform"``, ``"quantile"`` or ``"kmeans"``; a
+        binned column is replaced by its bin number and not scaled.
+    n_bins : int, default=5
+        Bins per discretised column.
+    datetime_parts : tuple of str, default=("year", "month", "day", "dayofweek", "hour")
+        Parts extracted from datetime columns (which are then dropped).
+    cyclical : bool, default=True
+        Add sine and cosine of periodic parts (month, day of week, hour, ...).
+    pca_groups : dict of str to list of str, optional
+        Numeric column groups replaced by their principal components, named
+        ``{group}_pc0``, ``{group}_pc1``, ...
+    pca_components : int or float, default=0.95
+        Components kept per group, or the share of variance to explain.
+    ratios, differences : list of (str, str), default=()
+        Column pairs ``(a, b)`` adding ``a_per_b`` (a zero denominator gives the
+        median ratio seen in training) and ``a_minus_b``.
+    group_aggregates : list of (str, str, str), default=()
+        ``(group, column, statistic)`` adding ``statistic_column_by_group``,
+        e.g. a customer's mean spend; statistics are learned in ``fit`` and
+        unseen groups get the overall statistic. ``statistic`` is one of
+        "mean", "median", "min", "max", "std", "count".
+    select : {"variance", "mutual_info", "f_test", "model"} or None, default=None
+        Feature selection over the built features: drop near-constant ones,
+        keep the ``select_k`` best by mutual information or F-test, or by the
+        importance of an extra-trees model.
+    select_k : int or float, default=0.5
+        Features kept by ``"mutual_info"``, ``"f_test"`` and ``"model"``: a
+        count, or a share of the built features.
+    variance_threshold : float, default=0.0
+        Features with variance at or below this are dropped by ``"variance"``.
+    random_state : int or None, default=0
+        Seed for cross-fitting, k-means bins, PCA and model-based selection.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Columns seen in ``fit``.
+    feature_names_in_ : numpy.ndarray of str
+        Their names, when ``fit`` was given a DataFrame.
+    column_steps_ : dict of str to str
+        What was done to each input (and derived) column.
+    pipeline_ : sklearn.pipeline.Pipeline
+        The fitted scikit-learn steps.
+    feature_scores_ : dict of str to float
+        With ``select``: each built feature's score (variance, mutual
+        information, F statistic or importance).
+    selected_features_ : list of str
+        The features kept (all of them without ``select``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlkit import FeatureBuilder
+    >>> df = pd.DataFrame({
+    ...     "income": [20.0, 35.0, 50.0, 80.0],
+    ...     "plan": ["basic", "pro", "basic", "pro"],
+    ...     "joined": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-06-30", "2024-12-24"]),
+    ... })
+    >>> builder = FeatureBuilder(datetime_parts=("month",)).fit(df)
+    >>> builder.get_feature_names_out().tolist()
+    ['income', 'joined_month', 'joined_month_sin', 'joined_month_cos', 'plan_basic', 'plan_pro']
+    >>> builder.transform(pd.DataFrame({
+    ...     "income": [50.0], "plan": ["enterprise"], "joined": pd.to_datetime(["2025-03-01"]),
+    ... })).round(2).tolist()
+    [[0.17, -0.6, 1.51, -0.27, 0.0, 0.0]]
+    """
+
+    def __init__(
+        self,
+        *,
+        scale: str | None = "standard",
+        scale_per_column: Mapping[str, str | None] | None = None,
+        encode: str = "auto",
+        encode_per_column: Mapping[str, str] | None = None,
+        max_onehot: int = 15,
+        transform_per_column: Mapping[str, str] | None = None,
+        discretise_per_column: Mapping[str, str] | None = None,
+        n_bins: int = 5,
+        datetime_parts: Sequence[str] = ("year", "month", "day", "dayofweek", "hour"),
+        cyclical: bool = True,
+        pca_groups: Mapping[str, Sequence[str]] | None = None,
+        pca_components: float = 0.95,
+        ratios: Sequence[tuple[str, str]] = (),
+        differences: Sequence[tuple[str, str]] = (),
+        group_aggregates: Sequence[tuple[str, str, str]] = (),
+        select: str | None = None,
+        select_k: float = 0.5,
+        variance_threshold: float = 0.0,
+        random_state: int | None = 0,
+    ) -> None:
+        self.scale = scale
+        self.scale_per_column = scale_per_column
+        self.encode = encode
+        self.encode_per_column = encode_per_column
+        self.max_onehot = max_onehot
+        self.transform_per_column = transform_per_column
+        self.discretise_per_column = discretise_per_column
+        self.n_bins = n_bins
+        self.datetime_parts = datetime_parts
+        self.cyclical = cyclical
+        self.pca_groups = pca_groups
+        self.pca_components = pca_components
+        self.ratios = ratios
+        self.differences = differences
+        self.group_aggregates = group_aggregates
+        self.select = select
+        self.select_k = select_k
+        self.variance_threshold = variance_threshold
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> FeatureBuilder:
+        """Choose each column's treatment and fit the pipeline.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Training data, typically the output of :class:`~mlkit.Cleaner`.
+        y : array-like of shape (n_samples,), optional
+            The target; needed for target encoding and supervised selection.
+
+        Returns
+        -------
+        FeatureBuilder
+            ``self``, fitted.
+
+        Raises
+        ------
+        ConfigurationError
+            When a parameter is not valid, names a column ``X`` lacks, or needs
+            ``y`` and none was given.
+        DataError
+            When ``X`` is empty, or a column cannot take its treatment (e.g.
+            Box-Cox on values that are not positive).
+        """
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
+        """Fit, then return the features of ``X`` (computed once).
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,), optional
+            The target.
+        **fit_params : dict
+            Not used; accepted for scikit-learn compatibility.
+
+        Returns
+        -------
+        numpy.ndarray or pandas.DataFrame
+            The features (a DataFrame under ``set_output(transform="pandas")``).
+        """
+        self._check_parameters()
+        frame = input_frame(self, X, fitting=True, min_rows=2)
+        target = self._target(y, len(frame))
+        self._check_named_columns(frame)
+        derive = DerivedColumns(
+            ratios=[(a, b) for a, b in self.ratios],
+            differences=[(a, b) for a, b in self.differences],
+            group_aggregates=[(g, c, s) for g, c, s in self.group_aggregates],
+            datetime_parts=tuple(self.datetime_parts),
+            cyclical=self.cyclical,
+        )
+        derived = derive.fit_transform(frame)
+        _check_derived_names(derived)
+        columns = self._column_transformer(derived, target)
+        built = columns.fit_transform(derived, target)
+        steps: list[tuple[str, Any]] = [("derive", derive), ("columns", columns)]
+        names = list(columns.get_feature_names_out())
+        self.selected_features_ = names
+        self.feature_scores_: dict[str, float] = {}
+        if self.select is not None:
+            selector = self._selector(len(names), target)
+            built = selector.fit_transform(built, target)
+            steps.append(("select", selector))
+            self._record_selection(selector, names)
+        self.pipeline_ = SklearnPipeline(steps)
+        logger.info(
+            "FeatureBuilder built %d features from %d columns", built.shape[1], frame.shape[1]
+        )
+        return built
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Build the features of ``X`` with what ``fit`` learned.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Data with the columns seen in ``fit`` (any order; extra columns are
+            ignored).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_features_out)
+            The features (a DataFrame under ``set_output(transform="pandas")``).
+
+        Raises
+        ------
+        NotFittedError
+            When called before ``fit``.
+        DataError
+            When a column seen in ``fit`` is missing.
+        """
+        check_fitted(self, "pipeline_")
+        frame = input_frame(self, X, fitting=False)
+        names = list(self.pipeline_.named_steps["derive"].feature_names_in_)
+        require_columns(frame, names, subject="The frame given to FeatureBuilder.transform")
+        if list(frame.columns) != names:
+            frame = frame[names]
+        built: np.ndarray = self.pipeline_.transform(frame)
+        return built
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the built features.
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            Must match the names seen in ``fit`` when given.
+
+        Returns
+        -------
+        numpy.ndarray of str
+            One name per output column.
+        """
+        check_fitted(self, "pipeline_")
+        input_names(self, input_features)
+        return np.asarray(self.selected_features_, dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        """Tags for scikit-learn >= 1.6: missing values and text are accepted."""
+        return transformer_tags(super().__sklearn_tags__())
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"allow_nan": True, "X_types": ["2darray", "string"]}
+
+    # -- configuration -----------------------------------------------------------------
+
+    def _check_parameters(self) -> None:
+        check_parameters(
+            self,
+            {
+                "scale": one_of(*_SCALERS),
+                "scale_per_column": per_column(_SCALERS),
+                "encode": one_of(*_ENCODINGS),
+                "encode_per_column": per_column(_ENCODINGS),
+                "max_onehot": number_in(2, None, integral=True),
+                "transform_per_column": per_column(_TRANSFORMS),
+                "discretise_per_column": per_column(_BINS),
+                "n_bins": number_in(2, 1000, integral=True),
+                "datetime_parts": _subset_of(DATETIME_PARTS),
+                "cyclical": boolean,
+                "pca_components": number_in(0, None, closed="neither"),
+                "ratios": _tuples(2, None),
+                "differences": _tuples(2, None),
+                "group_aggregates": _tuples(3, AGGREGATES),
+                "select": one_of(*_SELECTIONS),
+                "select_k": number_in(0, None, closed="neither"),
+                "variance_threshold": number_in(0, None),
+            },
+        )
+        if self.pca_groups is not None and not (
+            isinstance(self.pca_groups, Mapping)
+            and all(
+                isinstance(k, str)
+                and not isinstance(v, str)
+                and all(isinstance(c, str) for c in v)
+                for k, v in self.pca_groups.items()
+            )
+        ):
+            raise ConfigurationError(
+                "The 'pca_groups' parameter of FeatureBuilder must be None or a dict mapping a "
+                f"group name to a list of column names. Got {self.pca_groups!r} instead."
+            )
+
+    def _check_named_columns(self, frame: pd.DataFrame) -> None:
+        named: dict[str, list[str]] = {
+            "scale_per_column": list(self.scale_per_column or {}),
+            "encode_per_column": list(self.encode_per_column or {}),
+            "transform_per_column": list(self.transform_per_column or {}),
+            "discretise_per_column": list(self.discretise_per_column or {}),
+            "pca_groups": [c for cols in (self.pca_groups or {}).values() for c in cols],
+            "ratios": [c for pair in self.ratios for c in pair],
+            "differences": [c for pair in self.differences for c in pair],
+            "group_aggregates": [c for triple in self.group_aggregates for c in triple[:2]],
+        }
+        for parameter, names in named.items():
+            unknown = sorted({name for name in names if name not in frame.columns})
+            if unknown:
+                raise ConfigurationError(
+                    f"The {parameter!r} parameter of FeatureBuilder names columns that are not "
+                    f"in the frame: {unknown!r}. Columns are: {list(frame.columns)!r}."
+                )
+
+    def _target(self, y: Any, n_rows: int) -> pd.Series | None:
+        if y is None:
+            return None
+        target = pd.Series(np.asarray(y).ravel() if not isinstance(y, pd.Series) else y.to_numpy())
+        if len(target) != n_rows:
+            raise DataError.from_failures(
+                "The target given to FeatureBuilder.fit",
+                [
+                    DataFailure(
+                        column=None,
+                        reason="length_mismatch",
+                        message=f"y has {len(target)} values but X has {n_rows} rows",
+                    )
+                ],
+            )
+        if target.isna().any():
+            raise DataError.from_failures(
+                "The target given to FeatureBuilder.fit",
+                [
+                    DataFailure(
+                        column=None,
+                        reason="missing_target",
+                        count=int(target.isna().sum()),
+                        message="y has missing values; drop those rows first (mlkit.clean_rows)",
+                    )
+                ],
+            )
+        return target
+
+    # -- assembly ----------------------------------------------------------------------
+
+    def _column_transformer(self, derived: pd.DataFrame, y: pd.Series | None) -> ColumnTransformer:
+        grouped = {c for cols in (self.pca_groups or {}).values() for c in cols}
+        plans: dict[tuple[Any, ...], list[str]] = {}
+        self.column_steps_: dict[str, str] = {}
+        for name in derived.columns:
+            if name in grouped:
+                continue
+            plan = self._plan(name, derived[name], y)
+            plans.setdefault(plan, []).append(name)
+            self.column_steps_[name] = " → ".join(str(step) for step in plan if step) or "as is"
+        transformers: list[tuple[str, Any, list[str]]] = []
+        classification = y is not None and infer_task(y) != "regression"
+        for i, (plan, names) in enumerate(plans.items()):
+            part = self._part(plan, names, derived, classification)
+            transformers.append((f"part{i}", part, names))
+        for group, members in (self.pca_groups or {}).items():
+            pca = GroupPCA(
+                prefix=group, n_components=self.pca_components, random_state=self.random_state
+            )
+            transformers.append((f"pca_{group}", pca, list(members)))
+            for name in members:
+                self.column_steps_[name] = f"PCA group {group!r}"
+        return ColumnTransformer(
+            transformers, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=False
+        )
+
+    def _plan(self, name: str, series: pd.Series, y: pd.Series | None) -> tuple[Any, ...]:
+        if _is_categorical(series):
+            encoding = (self.encode_per_column or {}).get(name, self.encode)
+            if encoding == "auto":
+                n_unique = series.nunique(dropna=True)
+                if n_unique <= self.max_onehot:
+                    encoding = "onehot"
+                else:
+                    encoding = "target" if y is not None else "onehot (rare grouped)"
+            if encoding == "target" and y is None:
+                raise ConfigurationError(
+                    f"Column {name!r} is set to target encoding, which needs y: call "
+                    "FeatureBuilder.fit(X, y), or choose another encoding for it."
+                )
+            return ("categorical", encoding)
+        complex_numbers = pd.api.types.is_complex_dtype(series.dtype)
+        if complex_numbers or not pd.api.types.is_numeric_dtype(series.dtype):
+            what = "Complex data not supported" if complex_numbers else "Unsupported data"
+            raise DataError.from_failures(
+                "The frame given to FeatureBuilder.fit",
+                [
+                    DataFailure(
+                        column=name,
+                        reason="unsupported_dtype",
+                        message=f"{what}: dtype {series.dtype} cannot be made into "
+                        "features; convert it to numbers, text or datetimes",
+                    )
+                ],
+            )
+        reshape = (self.transform_per_column or {}).get(name)
+        binning = (self.discretise_per_column or {}).get(name)
+        scaler = None if binning else (self.scale_per_column or {}).get(name, self.scale)
+        if reshape == "box-cox" and not (series.dropna() > 0).all():
+            raise DataError.from_failures(
+                "The frame given to FeatureBuilder.fit",
+                [
+                    DataFailure(
+                        column=name,
+                        reason="not_positive",
+                        message="Box-Cox needs values above zero; use 'yeo-johnson' or "
+                        "'log' for this column",
+                    )
+                ],
+            )
+        return ("numeric", reshape, f"{binning} bins" if binning else None, scaler)
+
+    def _part(
+        self, plan: tuple[Any, ...], names: list[str], derived: pd.DataFrame, classification: bool
+    ) -> Any:
+        if plan[0] == "categorical":
+            return self._encoder(plan[1], classification)
+        _, reshape, binning, scaler = plan
+        steps: list[tuple[str, Any]] = []
+        if reshape in ("log", "sqrt", "square"):
+            steps.append(("reshape", Reshape(method=reshape)))
+        elif reshape is not None:
+            steps.append(("reshape", PowerTransformer(method=reshape, standardize=False)))
+        if binning is not None:
+            steps.append(("bins", self._binner(binning.split()[0], names, derived)))
+        if scaler is not None:
+            steps.append(("scale", _scaler(scaler)))
+        if not steps:
+            return "passthrough"
+        return steps[0][1] if len(steps) == 1 else SklearnPipeline(steps)
+
+    def _encoder(self, encoding: str, classification: bool) -> Any:
+        if encoding == "onehot":
+            return OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        if encoding == "ordinal":
+            return OrdinalEncoder(
+                handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
+            )
+        if encoding == "target":
+            return _target_encoder(classification, self.random_state)
+        return OneHotEncoder(
+            handle_unknown="infrequent_if_exist",
+            sparse_output=False,
+            max_categories=self.max_onehot,
+        )
+
+    def _binner(self, strategy: str, names: list[str], derived: pd.DataFrame) -> Any:
+        missing = [name for name in names if derived[name].isna().any()]
+        if missing:
+            raise DataError.from_failures(
+                "The frame given to FeatureBuilder.fit",
+                [
+                    DataFailure(
+                        column=name,
+                        reason="missing_value",
+                        message="binning needs complete values; fill them first "
+                        "(put a Cleaner before the FeatureBuilder)",
+                    )
+                    for name in missing
+                ],
+            )
+        options: dict[str, Any] = {
+            "n_bins": self.n_bins,
+            "encode": "ordinal",
+            "strategy": strategy,
+            "random_state": self.random_state,
+        }
+        if "quantile_method" in KBinsDiscretizer().get_params():  # scikit-learn >= 1.7
+            options["quantile_method"] = "averaged_inverted_cdf"
+        return KBinsDiscretizer(**options)
+
+    def _selector(self, n_built: int, y: pd.Series | None) -> Any:
+        if self.select == "variance":
+            return VarianceThreshold(threshold=self.variance_threshold)
+        if y is None:
+            raise ConfigurationError(
+                f"select={self.select!r} needs y: call FeatureBuilder.fit(X, y), or use "
+                "select='variance'."
+            )
+        k = self.select_k if isinstance(self.select_k, int) else self.select_k * n_built
+        k = max(1, min(n_built, round(k)))
+        classification = infer_task(y) != "regression"
+        if self.select == "model":
+            model = (ExtraTreesClassifier if classification else ExtraTreesRegressor)(
+                n_estimators=50, random_state=self.random_state, n_jobs=None
+            )
+            return SelectFromModel(model, max_features=k, threshold=-np.inf)
+        if self.select == "f_test":
+            return SelectKBest(f_classif if classification else f_regression, k=k)
+        scorer = mutual_info_classif if classification else mutual_info_regression
+        return SelectKBest(functools.partial(scorer, random_state=self.random_state), k=k)
+
+    def _record_selection(self, selector: Any, names: list[str]) -> None:
+        if isinstance(selector, VarianceThreshold):
+            scores = selector.variances_
+        elif isinstance(selector, SelectFromModel):
+            scores = selector.estimator_.feature_importances_
+        else:
+            scores = selector.scores_
+        self.feature_scores_ = {
+            name: float(score) for name, score in zip(names, scores, strict=True)
+        }
+        support = selector.get_support()
+        self.selected_features_ = [name for name, kept in zip(names, support, strict=True) if kept]
+
+
+def _target_encoder(classification: bool, random_state: int | None) -> TargetEncoder:
+    """A target encoder cross-fitted on shuffled folds, on every supported scikit-learn."""
+    if "shuffle" in TargetEncoder().get_params() and _SKLEARN < (1, 9):
+        return TargetEncoder(cv=_CV_FOLDS, shuffle=True, random_state=random_state)
+    splitter = StratifiedKFold if classification else KFold
+    return TargetEncoder(cv=splitter(_CV_FOLDS, shuffle=True, random_state=random_state))
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return (
+        dtype is np.dtype(object)
+        or isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
+
+
+def _scaler(name: str) -> Any:
+    return {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[name]()
+
+
+def _check_derived_names(derived: pd.DataFrame) -> None:
+    repeated = derived.columns[derived.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise ConfigurationError(
+            f"Derived feature names clash with existing columns: {repeated!r}. Rename those "
+            "columns, or drop the ratio, difference or aggregate that makes them."
+        )
+
+
+def _subset_of(choices: Sequence[str]) -> Any:
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        if isinstance(value, str) or not all(v in choices for v in value):
+            raise ConfigurationError(
+                f"The {attribute.name!r} parameter of {type(instance).__name__} must be a tuple "
+                f"drawn from {tuple(choices)!r}. Got {value!r} instead."
+            )
+
+    return validate
+
+
+def _tuples(size: int, last_choices: Sequence[str] | None) -> Any:
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        ok = not isinstance(value, str) and all(
+            isinstance(item, tuple | list)
+            and len(item) == size
+            and all(isinstance(part, str) for part in item)
+            and (last_choices is None or item[-1] in last_choices)
+            for item in value
+        )
+        if not ok:
+            what = f"({', '.join(['str'] * size)})"
+            extra = f" with the last one of {tuple(last_choices)!r}" if last_choices else ""
+            raise ConfigurationError(
+                f"The {attribute.name!r} parameter of {type(instance).__name__} must be a list "
+                f"of {what} tuples{extra}. Got {value!r} instead."
+            )
+
+    return validate
