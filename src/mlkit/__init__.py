@@ -8,6 +8,8 @@ is private. Errors live in :mod:`mlkit.exceptions`, demo data in
 from __future__ import annotations
 
 from mlkit import datasets, exceptions
+from mlkit._cleaner import Cleaner
+from mlkit._features import FeatureBuilder
 from mlkit._profile import (
     Alert,
     ColumnProfile,
@@ -18,6 +20,9 @@ from mlkit._profile import (
     TargetSuggestion,
 )
 from mlkit._profiler import Profiler
+from mlkit._rows import RowCleaning, clean_rows
+from mlkit._split import Split
+from mlkit._splitter import Splitter
 from mlkit.exceptions import (
     ConfigurationError,
     DataError,
@@ -28,17 +33,23 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Alert",
+    "Cleaner",
     "ColumnProfile",
     "ConfigurationError",
     "DataError",
+    "FeatureBuilder",
     "Histogram",
     "MlkitError",
     "NumericSummary",
     "Profile",
     "Profiler",
+    "RowCleaning",
+    "Split",
+    "Splitter",
     "TargetProfile",
     "TargetSuggestion",
     "__version__",
+    "clean_rows",
     "datasets",
     "exceptions",
 ]

@@ -13,6 +13,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 
 from mlkit._column_scan import (
     BOOLEAN_WORDS,
@@ -454,7 +455,7 @@ def numbers(
     if pd.api.types.is_bool_dtype(dtype):
         return _bool_floats(series), []
     if pd.api.types.is_timedelta64_dtype(dtype):
-        return series.dt.total_seconds().to_numpy(np.float64, na_value=np.nan), []
+        return series.dt.total_seconds().to_numpy(np.float64, na_value=np.nan, copy=True), []
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
         return values, _infinite(name, values)
@@ -483,11 +484,20 @@ def datetimes(name: str, series: pd.Series) -> tuple[pd.Series, np.ndarray, list
     dtype = series.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype):
         naive = series.dt.tz_convert(None) if series.dt.tz is not None else series
-        stamps = naive.astype(_NS)
-        return stamps, stamps.isna().to_numpy(), []
+        stamps, outside = _as_nanoseconds(naive)
+        problems = []
+        if outside.any():
+            examples = naive[outside].unique()[:_SHOWN].tolist()
+            problems = [_unreadable(name, "datetime", examples, int(outside.sum()))]
+        return stamps, stamps.isna().to_numpy(), problems
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        n_present = int(series.notna().sum())
+        stamps = pd.Series(pd.NaT, index=series.index, dtype=_NS)
+        problems = [_unreadable(name, "datetime", [f"numbers (dtype {dtype})"], n_present)]
+        return stamps, np.ones(len(series), dtype=bool), problems if n_present else []
     codes, uniques, _ = factorize_labels(series)
     texts = pd.Series([tidy(u) for u in uniques], dtype=object)
-    parsed = parse_dates(texts).dt.tz_convert(None).astype(_NS)
+    parsed, _ = _as_nanoseconds(parse_dates(texts).dt.tz_convert(None))
     bad = parsed.isna().to_numpy() & (texts != "").to_numpy()
     padded = pd.concat([parsed, pd.Series([pd.NaT], dtype=_NS)], ignore_index=True)
     stamps = padded.take(np.where(codes < 0, len(parsed), codes))
@@ -498,6 +508,15 @@ def datetimes(name: str, series: pd.Series) -> tuple[pd.Series, np.ndarray, list
         n_rows = int(np.isin(codes, np.flatnonzero(bad)).sum())
         return stamps, missing, [_unreadable(name, "datetime", unreadable, n_rows)]
     return stamps, missing, []
+
+
+def _as_nanoseconds(stamps: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Naive datetimes as ``datetime64[ns]``; those outside its range (1677-2262) become NaT."""
+    try:
+        return stamps.astype(_NS), np.zeros(len(stamps), dtype=bool)
+    except (OutOfBoundsDatetime, OverflowError):
+        inside = stamps.isna() | ((stamps >= pd.Timestamp.min) & (stamps <= pd.Timestamp.max))
+        return stamps.where(inside).astype(_NS), ~inside.to_numpy()
 
 
 def _infinite(name: str, values: np.ndarray) -> list[DataFailure]:

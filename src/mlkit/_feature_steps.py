@@ -19,12 +19,12 @@ from sklearn.preprocessing import StandardScaler
 from mlkit._column_scan import factorize_labels
 from mlkit._estimator_input import check_fitted
 
-DATETIME_PARTS: Final = ("year", "month", "day", "dayofweek", "dayofyear", "hour", "minute")
+DATETIME_PARTS: Final = ("year", "month", "day", "day_of_week", "day_of_year", "hour", "minute")
 _PERIODS: Final = {
     "month": 12,
     "day": 31,
-    "dayofweek": 7,
-    "dayofyear": 366,
+    "day_of_week": 7,
+    "day_of_year": 366,
     "hour": 24,
     "minute": 60,
 }

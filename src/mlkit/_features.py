@@ -64,6 +64,7 @@ _TRANSFORMS: Final = ("log", "sqrt", "square", "yeo-johnson", "box-cox")
 _BINS: Final = ("uniform", "quantile", "kmeans")
 _SELECTIONS: Final = (None, "variance", "mutual_info", "f_test", "model")
 _CV_FOLDS: Final = 5
+_LARGEST: Final = 1e100  # squares of larger values overflow float64 when summed
 _SKLEARN: Final = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 
 
@@ -98,7 +99,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         binned column is replaced by its bin number and not scaled.
     n_bins : int, default=5
         Bins per discretised column.
-    datetime_parts : tuple of str, default=("year", "month", "day", "dayofweek", "hour")
+    datetime_parts : tuple of str, default=("year", "month", "day", "day_of_week", "hour")
         Parts extracted from datetime columns (which are then dropped).
     cyclical : bool, default=True
         Add sine and cosine of periodic parts (month, day of week, hour, ...).
@@ -172,7 +173,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         transform_per_column: Mapping[str, str] | None = None,
         discretise_per_column: Mapping[str, str] | None = None,
         n_bins: int = 5,
-        datetime_parts: Sequence[str] = ("year", "month", "day", "dayofweek", "hour"),
+        datetime_parts: Sequence[str] = ("year", "month", "day", "day_of_week", "hour"),
         cyclical: bool = True,
         pca_groups: Mapping[str, Sequence[str]] | None = None,
         pca_components: float = 0.95,
@@ -261,6 +262,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         )
         derived = derive.fit_transform(frame)
         _check_derived_names(derived)
+        _check_numeric_values(derived)
         columns = self._column_transformer(derived, target)
         built = columns.fit_transform(derived, target)
         steps: list[tuple[str, Any]] = [("derive", derive), ("columns", columns)]
@@ -615,6 +617,47 @@ def _check_derived_names(derived: pd.DataFrame) -> None:
             f"Derived feature names clash with existing columns: {repeated!r}. Rename those "
             "columns, or drop the ratio, difference or aggregate that makes them."
         )
+
+
+def _check_numeric_values(derived: pd.DataFrame) -> None:
+    """Refuse empty columns, infinite values and values too large to scale without overflow."""
+    failures = []
+    for name in derived.columns:
+        series = derived[name]
+        if _is_categorical(series) or not pd.api.types.is_numeric_dtype(series.dtype):
+            continue
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        largest = float(np.nanmax(np.abs(values), initial=0.0))
+        if np.isnan(values).all():
+            failures.append(
+                DataFailure(
+                    column=name,
+                    reason="no_values",
+                    message="the column has no values to learn from; drop it (a Cleaner does)",
+                )
+            )
+        elif largest == np.inf:
+            failures.append(
+                DataFailure(
+                    column=name,
+                    reason="infinite_value",
+                    message="infinite values "
+                    "cannot be made into features; replace them with NaN and fill them "
+                    "(a Cleaner does)",
+                )
+            )
+        elif largest > _LARGEST:
+            failures.append(
+                DataFailure(
+                    column=name,
+                    reason="too_large",
+                    message=f"values up to "
+                    f"{largest:.3g} are too large to scale without overflow (limit "
+                    f"{_LARGEST:.0e}); rescale the column, e.g. with a log transform",
+                )
+            )
+    if failures:
+        raise DataError.from_failures("The frame given to FeatureBuilder.fit", failures)
 
 
 def _subset_of(choices: Sequence[str]) -> Any:
