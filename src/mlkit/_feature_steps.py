@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import PCA
+from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 from sklearn.preprocessing import StandardScaler
 
 from mlkit._column_scan import factorize_labels
@@ -232,6 +233,64 @@ class GroupPCA(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return np.asarray(
             [f"{self.prefix}_pc{i}" for i in range(self.pca_.n_components_)], dtype=object
         )
+
+
+class SelectedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Keep the columns a fitted selector chose; stores only the mask, not the selector.
+
+    Parameters
+    ----------
+    support : array-like of bool
+        Which input columns to keep.
+    names : array-like of str
+        The input names.
+    """
+
+    def __init__(self, support: Any = None, names: Any = None) -> None:
+        self.support = support
+        self.names = names
+
+    def fit(self, X: Any, y: Any = None) -> SelectedColumns:
+        """Check the mask against ``X``; nothing is learned."""
+        self.n_features_in_ = np.shape(X)[1]
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """The kept columns of ``X``."""
+        check_fitted(self, "n_features_in_")
+        kept: np.ndarray = np.asarray(X)[:, np.asarray(self.support, dtype=bool)]
+        return kept
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the kept columns."""
+        names = np.asarray(self.names if input_features is None else input_features, dtype=object)
+        kept: np.ndarray = names[np.asarray(self.support, dtype=bool)]
+        return kept
+
+
+class MutualInformation:
+    """A seeded mutual-information score function for ``SelectKBest``.
+
+    A small class rather than ``functools.partial``, so a saved model names
+    only scikit-learn, numpy, scipy and mlkit types.
+
+    Parameters
+    ----------
+    classification : bool
+        Score against class labels (else a continuous target).
+    random_state : int or None
+        Seed for the nearest-neighbour estimator's noise.
+    """
+
+    def __init__(self, classification: bool, random_state: int | None) -> None:
+        self.classification = classification
+        self.random_state = random_state
+
+    def __call__(self, X: Any, y: Any) -> np.ndarray:
+        """Mutual information between each column of ``X`` and ``y``."""
+        score = mutual_info_classif if self.classification else mutual_info_regression
+        scores: np.ndarray = score(X, y, random_state=self.random_state)
+        return scores
 
 
 def _holds_labels(series: pd.Series) -> bool:

@@ -9,7 +9,6 @@ assembles scikit-learn's own transformers into one fitted pipeline:
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -26,8 +25,6 @@ from sklearn.feature_selection import (
     VarianceThreshold,
     f_classif,
     f_regression,
-    mutual_info_classif,
-    mutual_info_regression,
 )
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline as SklearnPipeline
@@ -50,7 +47,15 @@ from mlkit._estimator_input import (
     require_columns,
     transformer_tags,
 )
-from mlkit._feature_steps import AGGREGATES, DATETIME_PARTS, DerivedColumns, GroupPCA, Reshape
+from mlkit._feature_steps import (
+    AGGREGATES,
+    DATETIME_PARTS,
+    DerivedColumns,
+    GroupPCA,
+    MutualInformation,
+    Reshape,
+    SelectedColumns,
+)
 from mlkit._validation import boolean, check_parameters, number_in, one_of, per_column
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
 
@@ -260,8 +265,9 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             datetime_parts=tuple(self.datetime_parts),
             cyclical=self.cyclical,
         )
-        derived = derive.fit_transform(frame)
-        _check_derived_names(derived)
+        derive.fit(frame)
+        _check_derived_names(derive.get_feature_names_out())
+        derived = derive.transform(frame)
         _check_numeric_values(derived)
         columns = self._column_transformer(derived, target)
         built = columns.fit_transform(derived, target)
@@ -270,10 +276,11 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.selected_features_ = names
         self.feature_scores_: dict[str, float] = {}
         if self.select is not None:
-            selector = self._selector(len(names), target)
-            built = selector.fit_transform(built, target)
-            steps.append(("select", selector))
+            selector = self._selector(len(names), target).fit(built, target)
             self._record_selection(selector, names)
+            kept = SelectedColumns(support=selector.get_support(), names=np.asarray(names))
+            steps.append(("select", kept.fit(built)))
+            built = kept.transform(built)
         self.pipeline_ = SklearnPipeline(steps)
         logger.info(
             "FeatureBuilder built %d features from %d columns", built.shape[1], frame.shape[1]
@@ -572,8 +579,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             return SelectFromModel(model, max_features=k, threshold=-np.inf)
         if self.select == "f_test":
             return SelectKBest(f_classif if classification else f_regression, k=k)
-        scorer = mutual_info_classif if classification else mutual_info_regression
-        return SelectKBest(functools.partial(scorer, random_state=self.random_state), k=k)
+        return SelectKBest(MutualInformation(classification, self.random_state), k=k)
 
     def _record_selection(self, selector: Any, names: list[str]) -> None:
         if isinstance(selector, VarianceThreshold):
@@ -610,8 +616,9 @@ def _scaler(name: str) -> Any:
     return {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[name]()
 
 
-def _check_derived_names(derived: pd.DataFrame) -> None:
-    repeated = derived.columns[derived.columns.duplicated()].unique().tolist()
+def _check_derived_names(names: np.ndarray) -> None:
+    index = pd.Index(names)
+    repeated = index[index.duplicated()].unique().tolist()
     if repeated:
         raise ConfigurationError(
             f"Derived feature names clash with existing columns: {repeated!r}. Rename those "
@@ -624,7 +631,8 @@ def _check_numeric_values(derived: pd.DataFrame) -> None:
     failures = []
     for name in derived.columns:
         series = derived[name]
-        if _is_categorical(series) or not pd.api.types.is_numeric_dtype(series.dtype):
+        numeric = pd.api.types.is_numeric_dtype(series.dtype)
+        if _is_categorical(series) or not numeric or pd.api.types.is_complex_dtype(series.dtype):
             continue
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         largest = float(np.nanmax(np.abs(values), initial=0.0))
