@@ -14,6 +14,13 @@ Benchmarks (goals from the issue "Foundation + Profiler"):
   at most 2x (measured in a subprocess, see ``_profiler_memory.py``);
 - import time: ``import mlkit`` minus ``import sklearn``; at most 0.3 s.
 
+Benchmarks (goals from the issue "Cleaner + FeatureBuilder"):
+
+- transform time: ``make_pipeline(Cleaner(), FeatureBuilder())`` against a
+  hand-written scikit-learn ``ColumnTransformer`` doing the same work (see
+  ``_transform_time.py``); ``fit_transform`` at most 2x, ``transform`` at
+  most 1.5x.
+
 The frame is also written to ``benchmarks/.data/`` as Parquet so that the
 ydata-profiling peer, in its own environment, reads the very same data.
 Results go to ``benchmarks/.results/mlkit-<rows>.json``.
@@ -32,6 +39,7 @@ from typing import Any
 
 import _import_time
 import _profiler_time
+import _transform_time
 import pandas as pd
 from _common import (
     BENCH_DIR,
@@ -54,8 +62,10 @@ from _common import (
     write_json,
 )
 from _frames import mixed_frame
+from _transform_time import GOAL_FIT_RATIO, GOAL_TRANSFORM_RATIO
 
-BENCHMARKS = ("time", "memory", "import")
+BENCHMARKS = ("time", "memory", "import", "transform")
+TRANSFORM_CALLS = {"fit": "fit_transform", "transform": "transform"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -190,6 +200,19 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "passed": None if value is None else value <= GOAL_MEMORY_RATIO,
                 }
             )
+    transform = results.get("transform_time")
+    if transform:
+        for call, limit in [("fit", GOAL_FIT_RATIO), ("transform", GOAL_TRANSFORM_RATIO)]:
+            ratio = transform[f"{call}_ratio_median"]
+            goals.append(
+                {
+                    "goal": f"Cleaner+FeatureBuilder {TRANSFORM_CALLS[call]} / scikit-learn "
+                    "ColumnTransformer (median of runs)",
+                    "value": ratio,
+                    "limit": f"<= {limit}",
+                    "passed": ratio <= limit,
+                }
+            )
     imports = results.get("import_time")
     if imports:
         extra = imports["mlkit_minus_sklearn_s"]
@@ -202,6 +225,52 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return goals
+
+
+def transform_rows(transform: dict[str, Any] | None) -> list[list[str]]:
+    """Table rows of the Cleaner + FeatureBuilder benchmark (none when it was skipped)."""
+    if not transform:
+        return []
+    rows: list[list[str]] = []
+    mlkit, baseline = transform["mlkit"], transform["baseline"]
+    for call, limit in [("fit", GOAL_FIT_RATIO), ("transform", GOAL_TRANSFORM_RATIO)]:
+        for stat in ("median_s", "best_s"):
+            ratio = mlkit[call][stat] / baseline[call][stat]
+            rows.append(
+                [
+                    f"{TRANSFORM_CALLS[call]}, {stat.removesuffix('_s')} of {transform['repeat']}",
+                    fmt_seconds(mlkit[call][stat]),
+                    f"sklearn {fmt_seconds(baseline[call][stat])}",
+                    fmt_ratio(ratio),
+                    f"<= {limit:g}x",
+                    verdict(ratio <= limit),
+                ]
+            )
+        ours = mlkit[call]["rss_growth_median_bytes"]
+        theirs = baseline[call]["rss_growth_median_bytes"]
+        rows.append(
+            [
+                f"{TRANSFORM_CALLS[call]} peak RSS growth, median (context)",
+                fmt_bytes(ours),
+                f"sklearn {fmt_bytes(theirs)}",
+                fmt_ratio(None if ours is None or not theirs else ours / theirs),
+                "",
+                "",
+            ]
+        )
+    same = transform["equivalence"]
+    diffs = [d for per_call in same["max_abs_diff"].values() for d in per_call.values()]
+    rows.append(
+        [
+            "outputs: columns, same names, largest |difference| (context)",
+            f"{same['n_columns']['mlkit']} columns",
+            f"sklearn {same['n_columns']['baseline']} columns",
+            "names " + ("equal" if same["same_names"] else "DIFFER"),
+            f"{max(diffs):.1e}" if diffs else "not compared",
+            "",
+        ]
+    )
+    return rows
 
 
 def report(results: dict[str, Any]) -> str:
@@ -233,6 +302,7 @@ def report(results: dict[str, Any]) -> str:
                 "",
             ]
         )
+    rows += transform_rows(results.get("transform_time"))
     memory = results.get("profiler_memory")
     if memory and "error" not in memory:
         size = f"frame {fmt_bytes(memory['frame_bytes'])}"
@@ -307,6 +377,13 @@ def main(argv: list[str] | None = None) -> int:
     if "time" not in args.skip:
         print(f"Timing profile and the pandas baseline ({args.repeat} runs) ...", flush=True)
         results["profiler_time"] = _profiler_time.measure(df, args.repeat)
+    if "transform" not in args.skip:
+        print(
+            f"Timing Cleaner + FeatureBuilder and the scikit-learn baseline ({args.repeat} runs)"
+            " ...",
+            flush=True,
+        )
+        results["transform_time"] = _transform_time.measure(df, args.repeat, seed=args.seed)
     del df
     if "memory" not in args.skip:
         print("Measuring profile memory in a fresh process ...", flush=True)
