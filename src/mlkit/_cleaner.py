@@ -334,7 +334,7 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return transformer_tags(super().__sklearn_tags__())
 
     def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
-        return {"allow_nan": True, "X_types": ["2darray", "string"]}
+        return {"allow_nan": True, "X_types": ["2darray", "string"], "preserves_dtype": []}
 
     # -- fit helpers -------------------------------------------------------------------
 
