@@ -13,9 +13,6 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.decomposition import PCA
-from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
-from sklearn.preprocessing import StandardScaler
 
 from mlkit._column_scan import factorize_labels
 from mlkit._estimator_input import check_fitted
@@ -210,6 +207,9 @@ class GroupPCA(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any = None) -> GroupPCA:
         """Fit the scaler and the PCA."""
+        from sklearn.decomposition import PCA
+        from sklearn.preprocessing import StandardScaler
+
         values = np.asarray(X, dtype=np.float64)
         self.n_features_in_ = values.shape[1]
         self.scaler_ = StandardScaler().fit(values)
@@ -288,6 +288,8 @@ class MutualInformation:
 
     def __call__(self, X: Any, y: Any) -> np.ndarray:
         """Mutual information between each column of ``X`` and ``y``."""
+        from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+
         score = mutual_info_classif if self.classification else mutual_info_regression
         scores: np.ndarray = score(X, y, random_state=self.random_state)
         return scores

@@ -11,33 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
-from sklearn.feature_selection import (
-    SelectFromModel,
-    SelectKBest,
-    VarianceThreshold,
-    f_classif,
-    f_regression,
-)
-from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.pipeline import Pipeline as SklearnPipeline
-from sklearn.preprocessing import (
-    KBinsDiscretizer,
-    MinMaxScaler,
-    OneHotEncoder,
-    OrdinalEncoder,
-    PowerTransformer,
-    RobustScaler,
-    StandardScaler,
-    TargetEncoder,
-)
 
 from mlkit._associations import infer_task
 from mlkit._estimator_input import (
@@ -58,6 +37,9 @@ from mlkit._feature_steps import (
 )
 from mlkit._validation import boolean, check_parameters, number_in, one_of, per_column
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
+
+if TYPE_CHECKING:
+    from sklearn.compose import ColumnTransformer
 
 __all__ = ["FeatureBuilder"]
 
@@ -254,6 +236,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         numpy.ndarray or pandas.DataFrame
             The features (a DataFrame under ``set_output(transform="pandas")``).
         """
+        from sklearn.pipeline import Pipeline as SklearnPipeline
+
         self._check_parameters()
         frame = input_frame(self, X, fitting=True, min_rows=2)
         target = self._target(y, len(frame))
@@ -431,6 +415,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     # -- assembly ----------------------------------------------------------------------
 
     def _column_transformer(self, derived: pd.DataFrame, y: pd.Series | None) -> ColumnTransformer:
+        from sklearn.compose import ColumnTransformer
+
         grouped = {c for cols in (self.pca_groups or {}).values() for c in cols}
         plans: dict[tuple[Any, ...], list[str]] = {}
         self.column_steps_: dict[str, str] = {}
@@ -505,6 +491,9 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _part(
         self, plan: tuple[Any, ...], names: list[str], derived: pd.DataFrame, classification: bool
     ) -> Any:
+        from sklearn.pipeline import Pipeline as SklearnPipeline
+        from sklearn.preprocessing import PowerTransformer
+
         if plan[0] == "categorical":
             return self._encoder(plan[1], classification)
         _, reshape, binning, scaler = plan
@@ -522,6 +511,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return steps[0][1] if len(steps) == 1 else SklearnPipeline(steps)
 
     def _encoder(self, encoding: str, classification: bool) -> Any:
+        from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+
         if encoding == "onehot":
             return OneHotEncoder(handle_unknown="ignore", sparse_output=False)
         if encoding == "ordinal":
@@ -537,6 +528,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         )
 
     def _binner(self, strategy: str, names: list[str], derived: pd.DataFrame) -> Any:
+        from sklearn.preprocessing import KBinsDiscretizer
+
         missing = [name for name in names if derived[name].isna().any()]
         if missing:
             raise DataError.from_failures(
@@ -562,6 +555,15 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return KBinsDiscretizer(**options)
 
     def _selector(self, n_built: int, y: pd.Series | None) -> Any:
+        from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
+        from sklearn.feature_selection import (
+            SelectFromModel,
+            SelectKBest,
+            VarianceThreshold,
+            f_classif,
+            f_regression,
+        )
+
         if self.select == "variance":
             return VarianceThreshold(threshold=self.variance_threshold)
         if y is None:
@@ -582,6 +584,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return SelectKBest(MutualInformation(classification, self.random_state), k=k)
 
     def _record_selection(self, selector: Any, names: list[str]) -> None:
+        from sklearn.feature_selection import SelectFromModel, VarianceThreshold
+
         if isinstance(selector, VarianceThreshold):
             scores = selector.variances_
         elif isinstance(selector, SelectFromModel):
@@ -595,8 +599,11 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.selected_features_ = [name for name, kept in zip(names, support, strict=True) if kept]
 
 
-def _target_encoder(classification: bool, random_state: int | None) -> TargetEncoder:
+def _target_encoder(classification: bool, random_state: int | None) -> Any:
     """A target encoder cross-fitted on shuffled folds, on every supported scikit-learn."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.preprocessing import TargetEncoder
+
     if "shuffle" in TargetEncoder().get_params() and _SKLEARN < (1, 9):
         return TargetEncoder(cv=_CV_FOLDS, shuffle=True, random_state=random_state)
     splitter = StratifiedKFold if classification else KFold
@@ -613,6 +620,8 @@ def _is_categorical(series: pd.Series) -> bool:
 
 
 def _scaler(name: str) -> Any:
+    from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
     return {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[name]()
 
 
