@@ -68,11 +68,14 @@ nitpick_ignore = [
     ("py:class", "numpy.ndarray"),
     ("py:class", "pandera.pandas.DataFrameSchema"),
     ("py:class", "sklearn.exceptions.NotFittedError"),
+    ("py:class", "sklearn.pipeline.Pipeline"),
 ]
 nitpick_ignore_regex = [
     # Plain-word types of numpydoc ("sequence of str", "iterable of ..."), which
     # name a protocol, not a class.
-    ("py:class", r"sequence|iterable|mapping|callable"),
+    ("py:class", r"sequence|iterable|mapping|callable|array-like|scalar|ignored"),
+    # scikit-learn's "array-like of shape (n_samples, n_features)".
+    ("py:class", r"shape \(.*"),
     # Napoleon splits numpydoc tuple descriptions at commas, so the prose of
     # "tuple of (value, count) pairs", "(float, str)" and "default=(0.05, ...)"
     # reaches Sphinx as fragments such as "(value" and "count) pairs".
