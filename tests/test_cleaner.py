@@ -281,6 +281,14 @@ def test_missing_columns_are_named_in_one_error(fitted, features):
     assert caught.value.reasons == ("missing_column",)
 
 
+def test_missing_columns_and_unreadable_values_are_reported_together(fitted, features):
+    batch = features.iloc[:3].drop(columns="income").assign(age=["forty", 30, 31])
+    with pytest.raises(DataError) as caught:
+        fitted.transform(batch)
+    assert caught.value.columns == ("income", "age")
+    assert caught.value.reasons == ("missing_column", "uncoercible_value")
+
+
 def test_unreadable_values_at_prediction_time_are_refused_not_guessed(fitted, features):
     batch = features.iloc[:3].copy()
     batch["age"] = ["forty", 30, 31]
@@ -352,6 +360,7 @@ def test_set_output_clone_and_report(fitted, features):
     ]
     assert report.set_index("column").loc["country", "action"] == "drop"
     assert report.set_index("column").loc["income", "n_clipped"] >= 0
+    assert str(report["n_clipped"].dtype) == "Int64"
 
 
 def test_unfitted_use_says_to_fit_first():

@@ -101,6 +101,43 @@ def test_target_encoding_is_cross_fitted(plans):
         FeatureBuilder(encode="target").fit(plans)
 
 
+def test_target_encoding_pulls_rare_categories_toward_the_overall_mean():
+    df = pd.DataFrame({"c": ["rare"] * 3 + ["common"] * 97})
+    y = np.r_[[0, 0, 0], np.zeros(10), np.ones(87)]  # the rare category never has the label
+    builder = FeatureBuilder(encode="target").fit(df, y)
+    rare = builder.transform(pd.DataFrame({"c": ["rare"]}))[0, 0]
+    assert rare == pytest.approx((3 * 0 + 10 * y.mean()) / (3 + 10))
+    auto = FeatureBuilder(encode="target", target_smoothing="auto").fit(df, y)
+    assert auto.transform(pd.DataFrame({"c": ["rare"]}))[0, 0] == 0.0
+
+
+def test_column_steps_describe_inputs_and_derived_columns(cleaned):
+    X, y = cleaned
+    builder = FeatureBuilder(
+        transform_per_column={"income": "log"},
+        ratios=[("total_charges", "tenure_months")],
+        group_aggregates=[("city", "monthly_charges", "mean")],
+    ).fit(X, y)
+    steps = builder.column_steps_
+    assert list(steps)[: X.shape[1]] == list(X.columns)
+    assert steps["signup_date"] == (
+        "datetime → year, month, day_of_week, hour with sine/cosine → standard"
+    )
+    assert steps["income"] == "numeric → log → standard"
+    assert steps["total_charges_per_tenure_months"] == (
+        "ratio total_charges / tenure_months → standard"
+    )
+    assert steps["mean_monthly_charges_by_city"] == (
+        "mean of monthly_charges within each city → standard"
+    )
+
+
+def test_clashing_output_names_are_made_unique():
+    df = pd.DataFrame({"a_b": ["c", "d", "c"], "a": ["b_c", "b_c", "e"]})
+    names = list(FeatureBuilder().fit(df).get_feature_names_out())
+    assert names == ["a_b_c", "a_b_d", "a_b_c_2", "a_e"]
+
+
 def test_multiclass_target_encoding_gives_one_column_per_class():
     df = make_churn(1_500, task="multiclass", random_state=1)
     X = Cleaner().fit_transform(df.drop(columns="plan_change"))
@@ -303,6 +340,7 @@ def test_clone_and_unfitted_use():
         ({"scale": "zscore"}, "The 'scale' parameter of FeatureBuilder must be one of"),
         ({"encode": "hash"}, "The 'encode' parameter"),
         ({"max_onehot": 1}, "The 'max_onehot' parameter"),
+        ({"target_smoothing": -1}, r"The 'target_smoothing' parameter .* or 'auto'"),
         ({"transform_per_column": {"income": "exp"}}, "The 'transform_per_column' parameter"),
         ({"discretise_per_column": {"income": "tree"}}, "The 'discretise_per_column'"),
         ({"n_bins": 1}, "The 'n_bins' parameter"),

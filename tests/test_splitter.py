@@ -638,3 +638,10 @@ def test_repr(churn):
         "<mlkit.Split stratified, target='churned' (binary): 2400 train rows, 600 test rows>"
     )
     assert repr(Splitter()).startswith("Splitter(strategy='auto', test_size=0.2")
+
+
+def test_a_target_name_passed_as_y_is_refused_with_the_fix(churn):
+    with pytest.raises(
+        ConfigurationError, match=r"pass it by name: split\(df, target='churned'\)"
+    ):
+        Splitter().split(churn, "churned")

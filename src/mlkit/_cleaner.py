@@ -22,7 +22,7 @@ from mlkit._estimator_input import (
     fitted_input_names,
     input_frame,
     input_names,
-    require_columns,
+    missing_columns,
     transformer_tags,
 )
 from mlkit._validation import (
@@ -259,16 +259,18 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         NotFittedError
             When called before ``fit``.
         DataError
-            When a kept column is missing, or a value cannot be read as its
-            column's kind (every problem is listed).
+            When kept columns are missing or values cannot be read as their
+            column's kind; one error lists every problem.
         """
         check_fitted(self, "kinds_")
         frame = input_frame(self, X, fitting=False)
         subject = "The frame given to Cleaner.transform"
-        require_columns(frame, list(self.kinds_), subject=subject)
+        failures = missing_columns(frame, list(self.kinds_))
+        absent = {failure.column for failure in failures}
         columns: dict[str, Any] = {}
-        failures: list[DataFailure] = []
         for name, kind in self.kinds_.items():
+            if name in absent:
+                continue
             values, missing, problems = self._apply(name, kind, frame[name])
             failures += problems
             columns[name] = values
@@ -327,7 +329,9 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                     "n_clipped": self.n_clipped_.get(name),
                 }
             )
-        return pd.DataFrame(rows)
+        report = pd.DataFrame(rows)
+        report["n_clipped"] = report["n_clipped"].astype("Int64")
+        return report
 
     def __sklearn_tags__(self) -> Any:
         """Tags for scikit-learn >= 1.6: missing values and text are accepted."""

@@ -384,7 +384,7 @@ def _number(constant: Any, kind: str) -> float:
     raise ValueError(f"fill_value must be a finite number for this column, not {constant!r}")
 
 
-def _datetime_fill(reading: Reading, strategy: str, constant: Any) -> str:
+def _datetime_fill(reading: Reading, strategy: str, constant: Any) -> np.datetime64:
     if strategy == "constant":
         try:
             stamp = None if constant is None else pd.Timestamp(constant)
@@ -394,7 +394,7 @@ def _datetime_fill(reading: Reading, strategy: str, constant: Any) -> str:
             raise ValueError(
                 f"fill_value must be a timestamp for a datetime column, not {constant!r}"
             )
-        return stamp.tz_convert(None).isoformat() if stamp.tz else stamp.isoformat()
+        return np.datetime64(stamp.tz_convert(None) if stamp.tz else stamp, "ns")
     ticks = reading.stats
     if strategy == "median":
         chosen = int(ticks[(len(ticks) - 1) // 2])
@@ -402,7 +402,7 @@ def _datetime_fill(reading: Reading, strategy: str, constant: Any) -> str:
         chosen = int(ticks.astype(np.float64).mean())
     else:
         chosen = int(_mode(ticks))
-    return pd.Timestamp(chosen).isoformat()
+    return np.datetime64(chosen, "ns")
 
 
 def fences(

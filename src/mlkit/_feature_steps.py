@@ -124,7 +124,7 @@ class DerivedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         names: list[str] = []
         for name in self.feature_names_in_:
             if name in self.datetime_columns_:
-                names += self._part_names(name)
+                names += self.part_names(name)
             else:
                 names.append(name)
         names += [f"{a}_per_{b}" for a, b in self.ratios]
@@ -132,7 +132,8 @@ class DerivedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         names += [f"{s}_{c}_by_{g}" for g, c, s in self.group_aggregates]
         return np.asarray(names, dtype=object)
 
-    def _part_names(self, name: str) -> list[str]:
+    def part_names(self, name: str) -> list[str]:
+        """The names of the parts a datetime column becomes."""
         names = [f"{name}_{part}" for part in self.datetime_parts]
         if self.cyclical:
             for part in self.datetime_parts:

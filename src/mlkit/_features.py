@@ -77,6 +77,12 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         An encoding per column, overriding ``encode``.
     max_onehot : int, default=15
         Most categories ``"auto"`` one-hot encodes.
+    target_smoothing : float or "auto", default=10.0
+        Target encoding's pull toward the overall mean: a category seen ``n``
+        times gets ``(n * its mean + target_smoothing * overall mean) / (n +
+        target_smoothing)``. ``"auto"`` is scikit-learn's empirical Bayes
+        estimate, which does not pull categories whose few rows all share one
+        label.
     transform_per_column : dict of str to str, optional
         ``"log"`` (signed ``log1p``, safe for zeros), ``"sqrt"``, ``"square"``,
         ``"yeo-johnson"`` or ``"box-cox"`` (positive values only) per column,
@@ -86,7 +92,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         binned column is replaced by its bin number and not scaled.
     n_bins : int, default=5
         Bins per discretised column.
-    datetime_parts : tuple of str, default=("year", "month", "day", "day_of_week", "hour")
+    datetime_parts : tuple of str, default=("year", "month", "day_of_week", "hour")
         Parts extracted from datetime columns (which are then dropped).
     cyclical : bool, default=True
         Add sine and cosine of periodic parts (month, day of week, hour, ...).
@@ -122,7 +128,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     feature_names_in_ : numpy.ndarray of str
         Their names, when ``fit`` was given a DataFrame.
     column_steps_ : dict of str to str
-        What was done to each input (and derived) column.
+        What was done to each input column, then to each derived column
+        (ratios, differences, aggregates), e.g. ``"numeric → log → standard"``.
     pipeline_ : sklearn.pipeline.Pipeline
         The fitted scikit-learn steps.
     feature_scores_ : dict of str to float
@@ -157,10 +164,11 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         encode: str = "auto",
         encode_per_column: Mapping[str, str] | None = None,
         max_onehot: int = 15,
+        target_smoothing: float | str = 10.0,
         transform_per_column: Mapping[str, str] | None = None,
         discretise_per_column: Mapping[str, str] | None = None,
         n_bins: int = 5,
-        datetime_parts: Sequence[str] = ("year", "month", "day", "day_of_week", "hour"),
+        datetime_parts: Sequence[str] = ("year", "month", "day_of_week", "hour"),
         cyclical: bool = True,
         pca_groups: Mapping[str, Sequence[str]] | None = None,
         pca_components: float = 0.95,
@@ -177,6 +185,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.encode = encode
         self.encode_per_column = encode_per_column
         self.max_onehot = max_onehot
+        self.target_smoothing = target_smoothing
         self.transform_per_column = transform_per_column
         self.discretise_per_column = discretise_per_column
         self.n_bins = n_bins
@@ -254,9 +263,10 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         derived = derive.transform(frame)
         _check_numeric_values(derived)
         columns = self._column_transformer(derived, target)
+        self.column_steps_: dict[str, str] = _steps_by_input(derive, self.column_steps_)
         built = columns.fit_transform(derived, target)
         steps: list[tuple[str, Any]] = [("derive", derive), ("columns", columns)]
-        names = list(columns.get_feature_names_out())
+        names = _unique_names(columns.get_feature_names_out())
         self.selected_features_ = names
         self.feature_scores_: dict[str, float] = {}
         if self.select is not None:
@@ -336,6 +346,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 "encode": one_of(*_ENCODINGS),
                 "encode_per_column": per_column(_ENCODINGS),
                 "max_onehot": number_in(2, None, integral=True),
+                "target_smoothing": _smoothing,
                 "transform_per_column": per_column(_TRANSFORMS),
                 "discretise_per_column": per_column(_BINS),
                 "n_bins": number_in(2, 1000, integral=True),
@@ -419,7 +430,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
         grouped = {c for cols in (self.pca_groups or {}).values() for c in cols}
         plans: dict[tuple[Any, ...], list[str]] = {}
-        self.column_steps_: dict[str, str] = {}
+        self.column_steps_ = {}
         for name in derived.columns:
             if name in grouped:
                 continue
@@ -439,7 +450,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             for name in members:
                 self.column_steps_[name] = f"PCA group {group!r}"
         return ColumnTransformer(
-            transformers, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=False
+            transformers, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=True
         )
 
     def _plan(self, name: str, series: pd.Series, y: pd.Series | None) -> tuple[Any, ...]:
@@ -520,7 +531,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
             )
         if encoding == "target":
-            return _target_encoder(classification, self.random_state)
+            return _target_encoder(classification, self.target_smoothing, self.random_state)
         return OneHotEncoder(
             handle_unknown="infrequent_if_exist",
             sparse_output=False,
@@ -599,15 +610,16 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.selected_features_ = [name for name, kept in zip(names, support, strict=True) if kept]
 
 
-def _target_encoder(classification: bool, random_state: int | None) -> Any:
+def _target_encoder(classification: bool, smooth: float | str, random_state: int | None) -> Any:
     """A target encoder cross-fitted on shuffled folds, on every supported scikit-learn."""
     from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.preprocessing import TargetEncoder
 
     if "shuffle" in TargetEncoder().get_params() and _SKLEARN < (1, 9):
-        return TargetEncoder(cv=_CV_FOLDS, shuffle=True, random_state=random_state)
+        return TargetEncoder(smooth=smooth, cv=_CV_FOLDS, shuffle=True, random_state=random_state)
     splitter = StratifiedKFold if classification else KFold
-    return TargetEncoder(cv=splitter(_CV_FOLDS, shuffle=True, random_state=random_state))
+    folds = splitter(_CV_FOLDS, shuffle=True, random_state=random_state)
+    return TargetEncoder(smooth=smooth, cv=folds)
 
 
 def _is_categorical(series: pd.Series) -> bool:
@@ -623,6 +635,53 @@ def _scaler(name: str) -> Any:
     from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
     return {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[name]()
+
+
+def _steps_by_input(derive: DerivedColumns, by_built: dict[str, str]) -> dict[str, str]:
+    """Describe each input column's treatment, then each derived column's origin and treatment."""
+
+    def after(name: str) -> str:
+        step = by_built[name]
+        return step.split(" → ", 1)[1] if step.startswith("numeric → ") else step
+
+    steps: dict[str, str] = {}
+    for name in derive.feature_names_in_:
+        if name in derive.datetime_columns_:
+            parts = derive.part_names(name)
+            cyclical = " with sine/cosine" if derive.cyclical else ""
+            steps[name] = (
+                f"datetime → {', '.join(derive.datetime_parts)}{cyclical} → {after(parts[0])}"
+            )
+        else:
+            steps[name] = by_built[name]
+    for a, b in derive.ratios:
+        steps[f"{a}_per_{b}"] = f"ratio {a} / {b} → {after(f'{a}_per_{b}')}"
+    for a, b in derive.differences:
+        steps[f"{a}_minus_{b}"] = f"difference {a} - {b} → {after(f'{a}_minus_{b}')}"
+    for group, column, statistic in derive.group_aggregates:
+        name = f"{statistic}_{column}_by_{group}"
+        steps[name] = f"{statistic} of {column} within each {group} → {after(name)}"
+    return steps
+
+
+def _unique_names(prefixed: np.ndarray) -> list[str]:
+    """Output names without the ColumnTransformer's part prefix, made unique.
+
+    Encoded names can clash (column ``"a_b"`` with category ``"c"``, column ``"a"``
+    with category ``"b_c"``); a clashing name gets ``_2``, ``_3``, ... rather than
+    failing the fit.
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for name in prefixed:
+        base = str(name).split("__", 1)[1]
+        unique, n = base, 1
+        while unique in seen:
+            n += 1
+            unique = f"{base}_{n}"
+        seen.add(unique)
+        names.append(unique)
+    return names
 
 
 def _check_derived_names(names: np.ndarray) -> None:
@@ -675,6 +734,16 @@ def _check_numeric_values(derived: pd.DataFrame) -> None:
             )
     if failures:
         raise DataError.from_failures("The frame given to FeatureBuilder.fit", failures)
+
+
+def _smoothing(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, str) and value == "auto":
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ConfigurationError(
+            f"The {attribute.name!r} parameter of {type(instance).__name__} must be a float in "
+            f"[0, inf] or 'auto'. Got {value!r} instead."
+        )
 
 
 def _subset_of(choices: Sequence[str]) -> Any:

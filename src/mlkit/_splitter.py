@@ -155,9 +155,10 @@ class Splitter:
         Raises
         ------
         ConfigurationError
-            When a named column is not in the frame, ``y`` or ``groups`` does
-            not hold one value per row, stratified folds get no ``y``, or both
-            ``target`` and ``y``/``groups`` are given.
+            When a named column is not in the frame, ``y`` is a column name
+            rather than values, ``y`` or ``groups`` does not hold one value per
+            row, stratified folds get no ``y``, or both ``target`` and
+            ``y``/``groups`` are given.
         DataError
             When the data cannot honour the strategy: a class too small to
             stratify, too few groups or distinct times, too few rows, missing
@@ -165,6 +166,12 @@ class Splitter:
             lists each problem with a reason code.
         """
         if target is None:
+            if isinstance(y, str):
+                raise ConfigurationError(
+                    f"Splitter.split got the text {y!r} as y. To split a frame once by its "
+                    f"target column, pass it by name: split(df, target={y!r}); for CV folds, "
+                    "pass the target values: split(X, y)."
+                )
             return iter(self._folds(X, y, groups))
         if y is not None or groups is not None:
             raise ConfigurationError(
