@@ -18,11 +18,15 @@ scalars = st.one_of(
 )
 
 
+BASIC_KINDS = ["float", "int", "bool", "text", "mixed", "datetime", "category", "none"]
+MORE_KINDS = ["string", "nullable_int", "aware", "duration", "sloppy_words"]
+
+
 @st.composite
-def columns(draw, n_rows):
-    kind = draw(
-        st.sampled_from(["float", "int", "bool", "text", "mixed", "datetime", "category", "none"])
-    )
+def columns(draw, n_rows, kinds=tuple(BASIC_KINDS)):
+    kind = draw(st.sampled_from(kinds))
+    if kind in MORE_KINDS:
+        return draw(more_columns(n_rows, kind))
     if kind == "float":
         return pd.Series(draw(st.lists(floats, min_size=n_rows, max_size=n_rows)), dtype="float64")
     if kind == "int":
@@ -52,7 +56,44 @@ def columns(draw, n_rows):
 
 
 @st.composite
-def frames(draw):
+def more_columns(draw, n_rows, kind):
+    """Storage a frame from a database or a CSV reader also brings."""
+    if kind == "string":
+        values = draw(
+            st.lists(st.one_of(st.none(), st.text(max_size=6)), min_size=n_rows, max_size=n_rows)
+        )
+        return pd.Series(values, dtype="string")
+    if kind == "nullable_int":
+        values = draw(
+            st.lists(
+                st.one_of(st.none(), st.integers(-1000, 1000)), min_size=n_rows, max_size=n_rows
+            )
+        )
+        return pd.Series(values, dtype="Int64")
+    if kind == "aware":
+        stamps = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1))
+        values = draw(st.lists(st.one_of(st.none(), stamps), min_size=n_rows, max_size=n_rows))
+        return pd.Series(pd.to_datetime(values)).dt.tz_localize(
+            "Europe/Paris", ambiguous="NaT", nonexistent="NaT"
+        )
+    if kind == "duration":
+        values = draw(
+            st.lists(
+                st.one_of(st.none(), st.integers(-(10**6), 10**6)),
+                min_size=n_rows,
+                max_size=n_rows,
+            )
+        )
+        return pd.Series(pd.to_timedelta(values, unit="s"))
+    words = ["Yes", " yes", "NO", "no ", "12", " 3.5", "", "n/a", "2024-01-02"]
+    values = draw(
+        st.lists(st.one_of(st.none(), st.sampled_from(words)), min_size=n_rows, max_size=n_rows)
+    )
+    return pd.Series(values, dtype=object)
+
+
+@st.composite
+def frames(draw, kinds=tuple(BASIC_KINDS)):
     n_rows = draw(N_ROWS)
     n_columns = draw(st.integers(min_value=0, max_value=5))
     names = draw(
@@ -62,7 +103,7 @@ def frames(draw):
             max_size=n_columns,
         )
     )
-    data = [draw(columns(n_rows)) for _ in names]
+    data = [draw(columns(n_rows, kinds)) for _ in names]
     frame = pd.concat(data, axis=1) if data else pd.DataFrame(index=range(n_rows))
     frame.columns = pd.Index(names, dtype=object)
     return frame

@@ -440,3 +440,60 @@ def test_durations_become_seconds():
     cleaner = Cleaner().fit(df)
     assert cleaner.repairs_ == {"wait": "durations read as seconds"}
     assert cleaner.transform(df)["wait"].tolist() == [60.0, 120.0, 180.0, 120.0]
+
+
+def test_a_fill_value_is_never_beyond_the_fences():
+    values = np.r_[np.linspace(0, 10, 199), 1e9, np.nan]
+    cleaner = Cleaner(numeric_impute="mean", outliers="quantile").fit(pd.DataFrame({"v": values}))
+    low, high = cleaner.fences_["v"]
+    assert low <= cleaner.fill_values_["v"] <= high
+
+
+@pytest.mark.parametrize("params", [{"outliers": "zscore"}, {"numeric_impute": "mean"}])
+def test_huge_values_do_not_overflow_into_missing_values(params):
+    df = pd.DataFrame({"a": [1e308, 1e308, np.nan, 1.0, 2.0, 3.0, -1e308]})
+    out = Cleaner(**params).fit_transform(df)
+    assert np.isfinite(out["a"]).all()
+
+
+def test_dates_outside_the_nanosecond_range_are_refused_in_fit_too():
+    df = pd.DataFrame(
+        {"when": pd.Series(["2024-01-01", "3000-01-01", "2024-02-01"], dtype="datetime64[s]")}
+    )
+    with pytest.raises(DataError, match="cannot be read as datetime"):
+        Cleaner().fit(df)
+
+
+def test_columns_named_in_drop_are_not_read():
+    df = pd.DataFrame({"raw": [1.0, np.inf, 2.0], "z": [1j, 2j, 3j], "x": [1.0, 2.0, 3.0]})
+    assert list(Cleaner(drop=["raw", "z"]).fit_transform(df).columns) == ["x"]
+
+
+def test_a_boolean_column_refuses_numbers_other_than_0_and_1(fitted, features):
+    batch = features.iloc[:3].assign(paperless_billing=[1, 0, 5])
+    with pytest.raises(DataError, match="cannot be read as boolean") as caught:
+        fitted.transform(batch)
+    assert caught.value.columns == ("paperless_billing",)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        np.arange(200),
+        np.r_[np.arange(199.0), np.nan],
+        [str(i) for i in range(1000, 1200)],
+        pd.Series(list(range(200)), dtype=object),
+    ],
+    ids=["int64", "float-with-gap", "digit-text", "python-ints"],
+)
+def test_id_columns_are_dropped_whatever_their_storage(ids):
+    df = pd.DataFrame({"customer": ids, "x": np.random.default_rng(0).normal(size=200)})
+    assert "customer" in Cleaner().fit(df).dropped_
+
+
+def test_changing_parameters_after_fit_does_not_change_transform():
+    df = pd.DataFrame({"c": [" Zed  x", "a", "b"] * 10})
+    cleaner = Cleaner().fit(df)
+    before = cleaner.transform(df)
+    cleaner.set_params(repair_types=False)
+    pd.testing.assert_frame_equal(cleaner.transform(df), before)

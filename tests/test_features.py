@@ -395,3 +395,147 @@ def test_mixed_labels_are_encoded_as_text():
     builder = FeatureBuilder().fit(df)
     assert list(builder.get_feature_names_out()) == ["c_1", "c_2.5", "c_a", "c_nan"]
     assert builder.transform(df).sum(axis=1).tolist() == [1.0] * 5
+
+
+def test_an_integer_regression_target_is_target_encoded_as_continuous():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"city": rng.choice([f"c{i}" for i in range(40)], 300)})
+    y = rng.integers(0, 100, 300)  # many whole numbers: regression, as the Profiler says
+    names = list(FeatureBuilder().fit(df, y).get_feature_names_out())
+    assert names == ["city"]
+
+
+def test_rare_classes_do_not_break_target_encoding():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"city": rng.choice([f"c{i}" for i in range(40)], 300)})
+    y = np.r_[np.zeros(297), [1, 1, 2]]  # two classes with fewer rows than folds
+    built = FeatureBuilder().fit_transform(df, y)
+    assert built.shape == (300, 3)
+
+
+def test_target_encoding_needs_as_many_rows_as_folds():
+    with pytest.raises(DataError, match="needs at least 5 rows") as caught:
+        FeatureBuilder(encode="target").fit(pd.DataFrame({"c": list("abab")}), [0, 1, 0, 1])
+    assert caught.value.reasons == ("too_few_rows",)
+
+
+@pytest.mark.parametrize(
+    ("labels_at_fit", "labels_later", "expected"),
+    [
+        (pd.Series(["a", None, "b", "a"], dtype=object), [np.nan], "c_nan"),
+        (pd.Series(["a", np.nan, "b", "a"], dtype=object), [None], "c_nan"),
+        (pd.Series(["a", pd.NA, "b", "a"], dtype="string"), [None], "c_nan"),
+        (pd.Series([1, 2, "x", 1], dtype=object), [1.0], "c_1"),
+    ],
+)
+def test_labels_are_read_the_same_way_whatever_their_storage(
+    labels_at_fit, labels_later, expected
+):
+    builder = FeatureBuilder(encode="onehot").fit(pd.DataFrame({"c": labels_at_fit}))
+    names = list(builder.get_feature_names_out())
+    row = builder.transform(pd.DataFrame({"c": labels_later}))[0]
+    assert names[int(np.argmax(row))] == expected
+    assert row.sum() == 1.0
+
+
+def test_group_keys_do_not_depend_on_storage():
+    train = pd.DataFrame({"g": [0, 0, 1, 1], "v": [1.0, 3.0, 10.0, 20.0]})
+    builder = FeatureBuilder(group_aggregates=[("g", "v", "mean")], scale=None).fit(train)
+    later = pd.DataFrame({"g": [0.0, 1.0], "v": [5.0, 5.0]})
+    built = builder.transform(later)
+    assert built[:, -1].tolist() == [2.0, 15.0]
+
+
+def test_ratio_fill_uses_finite_ratios_only():
+    df = pd.DataFrame({"a": [1.0, 1, 1, 5, 6, 7], "b": [0.0, 0, 0, 0, 1, 2]})
+    builder = FeatureBuilder(ratios=[("a", "b")], scale=None).fit(df)
+    assert builder.transform(df)[:, -1].tolist() == [4.75, 4.75, 4.75, 4.75, 6.0, 3.5]
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"ratios": [("plan", "x")]}, "The 'ratios' parameter of FeatureBuilder computes with"),
+        ({"pca_groups": {"g": ["x", "when"]}}, "The 'pca_groups' parameter .* computes with"),
+        ({"transform_per_column": {"plan": "log"}}, "The 'transform_per_column' parameter"),
+        ({"scale_per_column": {"plan": "minmax"}}, "sets column 'plan', which holds labels"),
+        ({"encode_per_column": {"x": "ordinal"}}, "sets column 'x', which holds numbers"),
+        (
+            {"pca_groups": {"g": ["x", "y"]}, "scale_per_column": {"x": "robust"}},
+            "sets column 'x', which holds a PCA group",
+        ),
+        ({"pca_components": 1.5}, "The 'pca_components' parameter .* an int >= 1 or a float"),
+        ({"select": "f_test", "select_k": 2.0}, "The 'select_k' parameter"),
+    ],
+)
+def test_options_that_cannot_apply_are_refused(params, match):
+    df = pd.DataFrame(
+        {
+            "x": np.arange(10.0),
+            "y": np.arange(10.0) ** 2,
+            "plan": list("abababcabc"),
+            "when": pd.date_range("2024-01-01", periods=10),
+        }
+    )
+    with pytest.raises(ConfigurationError, match=match):
+        FeatureBuilder(**params).fit(df, np.arange(10) % 2)
+
+
+def test_a_numpy_integer_select_k_is_a_count(cleaned):
+    X, y = cleaned
+    builder = FeatureBuilder(select="f_test", select_k=np.int64(3)).fit(X, y)
+    assert len(builder.selected_features_) == 3
+
+
+def test_pca_refuses_missing_values():
+    df = pd.DataFrame({"a": [1.0, np.nan, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 5.0]})
+    with pytest.raises(DataError, match="PCA needs complete values"):
+        FeatureBuilder(pca_groups={"ab": ["a", "b"]}).fit(df)
+
+
+def test_values_the_learned_steps_cannot_use_are_listed_in_one_error():
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(
+        {
+            "x": rng.normal(size=50),
+            "binned": rng.normal(size=50),
+            "positive": rng.uniform(1, 2, 50),
+            "when": pd.date_range("2024-01-01", periods=50),
+        }
+    )
+    builder = FeatureBuilder(
+        discretise_per_column={"binned": "quantile"}, transform_per_column={"positive": "box-cox"}
+    ).fit(train)
+    later = pd.DataFrame(
+        {
+            "x": ["abc", "1", "2"],
+            "binned": [np.nan, 0.0, 1.0],
+            "positive": [-1.0, np.inf, 1.0],
+            "when": ["2024-01-01", "x", None],
+        }
+    )
+    with pytest.raises(DataError) as caught:
+        builder.transform(later)
+    pairs = {(f.column, f.reason) for f in caught.value.failures}
+    assert pairs == {
+        ("x", "uncoercible_value"),
+        ("binned", "missing_value"),
+        ("positive", "infinite_value"),
+        ("positive", "not_positive"),
+        ("when", "uncoercible_value"),
+    }
+    assert caught.value.columns == ("x", "binned", "positive", "when")
+
+
+def test_missing_columns_and_empty_frames_at_prediction_time(cleaned):
+    X, y = cleaned
+    builder = FeatureBuilder().fit(X, y)
+    assert builder.transform(X.iloc[:0]).shape == (0, len(builder.get_feature_names_out()))
+    all_missing = X.iloc[:3].assign(signup_date=None, contract=np.nan)
+    assert builder.transform(all_missing).shape[0] == 3
+
+
+def test_a_two_column_target_is_refused():
+    with pytest.raises(DataError, match="y must be one column") as caught:
+        FeatureBuilder().fit(pd.DataFrame({"x": [1.0, 2.0, 3.0]}), np.zeros((3, 2)))
+    assert caught.value.reasons == ("not_one_column",)

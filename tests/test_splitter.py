@@ -645,3 +645,45 @@ def test_a_target_name_passed_as_y_is_refused_with_the_fix(churn):
         ConfigurationError, match=r"pass it by name: split\(df, target='churned'\)"
     ):
         Splitter().split(churn, "churned")
+
+
+@pytest.mark.parametrize(("n_major", "test_size"), [(10, 0.5), (1_000, 0.2), (30, 0.1)])
+def test_stratified_hold_out_keeps_every_class_on_both_sides(n_major, test_size):
+    df = pd.DataFrame({"x": range(n_major + 2), "y": [0] * n_major + [1] * 2})
+    split = Splitter(test_size=test_size).split(df, target="y")
+    assert split.y_train.nunique() == 2
+    assert split.y_test.nunique() == 2
+
+
+def test_a_stratified_hold_out_that_cannot_keep_every_class_is_refused():
+    df = pd.DataFrame({"x": range(12), "y": [0] * 10 + [1] * 2})
+    with pytest.raises(DataError, match="cannot put each of the 2 classes on both sides"):
+        Splitter(test_size=0.9).split(df, target="y")
+
+
+@pytest.mark.parametrize(
+    ("frame", "kwargs", "reason"),
+    [
+        (pd.DataFrame({"x": range(4), "y": [[1], [2], [1], [2]]}), {}, "unhashable_value"),
+        (
+            pd.DataFrame({"x": range(4), "g": [[1], [2], [1], [2]], "y": [0, 1, 0, 1]}),
+            {"group": "g"},
+            "unhashable_value",
+        ),
+        (
+            pd.DataFrame({"x": range(20), "y": np.r_[np.arange(19.0) * 1.1, np.inf]}),
+            {},
+            "infinite_value",
+        ),
+    ],
+)
+def test_targets_and_groups_a_split_cannot_use_are_refused(frame, kwargs, reason):
+    with pytest.raises(DataError) as caught:
+        Splitter(**kwargs).split(frame, target="y")
+    assert caught.value.reasons == (reason,)
+
+
+@pytest.mark.parametrize("X", [None, 5])
+def test_cv_input_without_rows_is_refused(X):
+    with pytest.raises(DataError, match="X must hold one row per sample"):
+        Splitter().split(X)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from _strategies import frames
+from _strategies import BASIC_KINDS, MORE_KINDS, frames
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -29,7 +29,10 @@ CLEANERS = st.sampled_from(
 )
 
 
-@given(CLEANERS, frames(), frames())
+ANY_FRAME = frames(kinds=tuple(BASIC_KINDS + MORE_KINDS))
+
+
+@given(CLEANERS, ANY_FRAME, ANY_FRAME)
 def test_cleaner_answers_or_raises_an_mlkit_error(configured, train, later):
     cleaner = clone(configured)
     try:
@@ -51,7 +54,7 @@ def test_cleaner_answers_or_raises_an_mlkit_error(configured, train, later):
         return
 
 
-@given(frames(), st.booleans())
+@given(ANY_FRAME, st.booleans())
 def test_cleaner_then_feature_builder_answer_or_raise_an_mlkit_error(train, with_target):
     y = np.arange(len(train)) % 2 if with_target else None
     try:
@@ -63,10 +66,26 @@ def test_cleaner_then_feature_builder_answer_or_raise_an_mlkit_error(train, with
     assert np.isfinite(built).all()
 
 
-@given(frames())
-def test_feature_builder_alone_answers_or_raises_an_mlkit_error(train):
+@given(ANY_FRAME, ANY_FRAME)
+def test_feature_builder_alone_answers_or_raises_an_mlkit_error(train, later):
+    builder = FeatureBuilder()
     try:
-        built = FeatureBuilder().fit_transform(train)
+        built = builder.fit_transform(train)
     except MlkitError:
         return
     assert built.shape[0] == len(train)
+    np.testing.assert_array_equal(builder.transform(train), built)  # no y: nothing cross-fitted
+    try:
+        builder.transform(later)
+    except MlkitError:
+        return
+
+
+@given(CLEANERS, ANY_FRAME)
+def test_cleaner_transform_of_the_training_frame_is_its_fit_transform(configured, train):
+    cleaner = clone(configured)
+    try:
+        out = cleaner.fit_transform(train)
+    except MlkitError:
+        return
+    pd.testing.assert_frame_equal(cleaner.transform(train), out)

@@ -211,7 +211,9 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self._check_parameters()
         frame = input_frame(self, X, fitting=True, min_rows=2)
         self._check_named_columns(frame)
-        readings = {name: self._read(name, frame[name]) for name in frame.columns}
+        readings = {
+            name: self._read(name, frame[name]) for name in frame.columns if name not in self.drop
+        }
         _raise_infinite(readings)
         self.dropped_ = self._choose_drops(frame, readings)
         kept = [name for name in frame.columns if name not in self.dropped_]
@@ -422,7 +424,6 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 self.category_spellings_[name] = reading.spellings
             if reading.missing_tokens:
                 self.missing_tokens_[name] = list(reading.missing_tokens)
-            self.fill_values_[name] = self._fill_value(name, reading)
             rule = self._outlier_rule(name)
             if reading.kind == "numeric" and rule is not None:
                 low, high, n_clipped = rules.fences(
@@ -434,7 +435,11 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 )
                 self.fences_[name] = (low, high)
                 self.n_clipped_[name] = n_clipped
+                # fill from the values as transform leaves them, so a fill is never an outlier
+                reading = rules.clipped(reading, low, high)
+            self.fill_values_[name] = self._fill_value(name, reading)
         self.indicators_: list[str] = self._indicator_columns(kept, readings)
+        self.repair_types_ = self.repair_types
 
     def _strategy(self, name: str, kind: str) -> str:
         chosen = (self.impute_per_column or {}).get(name)
@@ -484,7 +489,7 @@ class Cleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     ) -> tuple[Any, np.ndarray, list[DataFailure]]:
         if kind == "categorical":
             labels, missing = rules.categories(
-                series, self.category_spellings_.get(name), repair=self.repair_types
+                series, self.category_spellings_.get(name), repair=self.repair_types_
             )
             labels[missing] = self.fill_values_[name]
             return pd.Series(labels, index=series.index, dtype=object), missing, []

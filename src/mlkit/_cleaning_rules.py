@@ -28,6 +28,8 @@ from mlkit._column_scan import (
 from mlkit.exceptions import DataError, DataFailure
 
 _PARSE_SHARE: Final = 0.95
+_ID_SHARE: Final = 0.99
+_SAFE_TO_SQUARE: Final = 1e150  # below this, sums of squares cannot overflow float64
 _DATE_PATTERN: Final = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}"
 _SHOWN: Final = 3
 _NS: Final = "datetime64[ns]"
@@ -57,9 +59,24 @@ class Reading:
         return self.sorted_values
 
 
+def clipped(reading: Reading, low: float, high: float) -> Reading:
+    """The reading with its values clipped to the fences (still sorted)."""
+    return attrs.evolve(reading, sorted_values=np.clip(reading.stats, low, high))
+
+
+def label_text(value: Any) -> str:
+    """A label as text, the same whatever its storage: a whole-number float is an int.
+
+    A column of ``[1, 2, "x"]`` and one of ``[1.0, None]`` both hold the label ``"1"``.
+    """
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def tidy(value: Any) -> str:
     """A label as text with surrounding whitespace removed and inner runs collapsed."""
-    return " ".join(str(value).split())
+    return " ".join(label_text(value).split())
 
 
 def key(value: Any) -> str:
@@ -105,7 +122,9 @@ def read_column(name: str, series: pd.Series, *, repair: bool) -> Reading:
     if pd.api.types.is_bool_dtype(dtype):
         return _numeric_reading(name, "boolean", _bool_floats(series), str(dtype))
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        stamps, _, _ = datetimes(name, series)
+        stamps, _, problems = datetimes(name, series)
+        if problems:
+            raise DataError.from_failures("The frame given to Cleaner.fit", problems)
         return _datetime_reading(stamps, None)
     if pd.api.types.is_timedelta64_dtype(dtype):
         values = series.dt.total_seconds().to_numpy(np.float64, na_value=np.nan)
@@ -133,7 +152,13 @@ def _numeric_reading(
     sorted_values = np.sort(values[finite])
     n_unique, top_count = _distinct_and_top(sorted_values)
     n_values = len(sorted_values)
-    semantic = numeric_semantic(name, dtype, sorted_values, n_unique, len(values))
+    # IDs are whole numbers, whatever their storage (int64, float64 with a gap, text)
+    whole = n_unique >= _ID_SHARE * n_values and bool(
+        np.all(sorted_values == np.round(sorted_values))
+    )
+    semantic = numeric_semantic(
+        name, "int64" if whole else dtype, sorted_values, n_unique, len(values)
+    )
     return Reading(
         kind=kind,
         n_rows=len(values),
@@ -209,7 +234,7 @@ def _spellings(
 ) -> tuple[dict[str, str], list[str], np.ndarray]:
     """Map each label key to its most frequent spelling; count each resulting label."""
     if not repair:
-        labels = [str(u) for u in uniques]
+        labels = [label_text(u) for u in uniques]
         merged = pd.Series(counts).groupby(labels, sort=False).sum()
         return {}, list(merged.index), merged.to_numpy()
     best: dict[str, tuple[int, str]] = {}
@@ -364,8 +389,17 @@ def fill_value(reading: Reading, strategy: str, constant: Any) -> Any:
     if strategy == "median":
         return sorted_quantile(values, 0.5)
     if strategy == "mean":
-        return float(values.mean())
+        return mean_and_std(values)[0]
     return _mode(values)
+
+
+def mean_and_std(values: np.ndarray) -> tuple[float, float]:
+    """Mean and population standard deviation, without overflow for huge values."""
+    scale = float(np.max(np.abs(values))) if len(values) else 0.0
+    if scale < _SAFE_TO_SQUARE:
+        return (float(values.mean()), float(values.std())) if len(values) else (0.0, 0.0)
+    scaled = values / scale
+    return float(scaled.mean() * scale), float(scaled.std() * scale)
 
 
 def _mode(sorted_values: np.ndarray) -> float:
@@ -418,8 +452,8 @@ def fences(
         q1, q3 = sorted_quantile(sorted_values, 0.25), sorted_quantile(sorted_values, 0.75)
         low, high = q1 - iqr_factor * (q3 - q1), q3 + iqr_factor * (q3 - q1)
     elif rule == "zscore":
-        mean, std = float(sorted_values.mean()), float(sorted_values.std())
-        low, high = mean - z_threshold * std, mean + z_threshold * std
+        mean, std = mean_and_std(sorted_values)
+        low, high = mean - z_threshold * std, mean + z_threshold * std  # may be ±inf: fine
     else:
         low = sorted_quantile(sorted_values, quantile_range[0])
         high = sorted_quantile(sorted_values, quantile_range[1])
@@ -441,7 +475,7 @@ def categories(
         known = spellings or {}
         labels = [known.get(key(u), tidy(u)) for u in uniques]
     else:
-        labels = [str(u) for u in uniques]
+        labels = [label_text(u) for u in uniques]
     padded = np.asarray([*labels, None], dtype=object)
     missing = codes < 0
     return padded[np.where(missing, len(labels), codes)], missing
@@ -458,6 +492,11 @@ def numbers(
         return series.dt.total_seconds().to_numpy(np.float64, na_value=np.nan, copy=True), []
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        if kind == "boolean":
+            bad = ~np.isnan(values) & (values != 0.0) & (values != 1.0)
+            if bad.any():
+                examples = pd.unique(values[bad])[:_SHOWN].tolist()
+                return values, [_unreadable(name, kind, examples, int(bad.sum()))]
         return values, _infinite(name, values)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return np.full(len(series), np.nan), [

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlkit._frame_checks import non_string_names, repeated_names
+from mlkit._frame_checks import non_string_names, nul_in_names, repeated_names
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure, NotFittedError
 
 
@@ -56,7 +56,7 @@ def input_frame(estimator: Any, X: Any, *, fitting: bool, min_rows: int = 1) -> 
     subject = f"The input to {owner}.{'fit' if fitting else 'transform'}"
     frame = X if isinstance(X, pd.DataFrame) else _array_frame(X, subject)
     named = isinstance(X, pd.DataFrame)
-    problems = non_string_names(frame) + repeated_names(frame)
+    problems = non_string_names(frame) + nul_in_names(frame) + repeated_names(frame)
     if problems:
         raise DataError.from_failures(subject, problems)
     if frame.shape[1] == 0:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from mlkit._cleaning_rules import label_text
 from mlkit._column_scan import factorize_labels
 from mlkit._estimator_input import check_fitted
 
@@ -72,11 +73,12 @@ class DerivedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.datetime_columns_ = [
             name for name in X.columns if pd.api.types.is_datetime64_any_dtype(X[name].dtype)
         ]
+        self.label_columns_ = [name for name in X.columns if is_label_dtype(X[name].dtype)]
         self.ratio_fills_ = {}
         for a, b in self.ratios:
             ratio = _ratio(X[a], X[b])
-            median = np.nanmedian(ratio) if np.isfinite(ratio).any() else 0.0
-            self.ratio_fills_[f"{a}_per_{b}"] = float(median)
+            finite = ratio[np.isfinite(ratio)]
+            self.ratio_fills_[f"{a}_per_{b}"] = float(np.median(finite)) if len(finite) else 0.0
         self.group_stats_: dict[str, dict[str, float]] = {}
         self.group_defaults_: dict[str, float] = {}
         for group, column, statistic in self.group_aggregates:
@@ -97,12 +99,12 @@ class DerivedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             series = X[name]
             if name in self.datetime_columns_:
                 columns.update(self._parts(name, series))
+            elif name in self.label_columns_:  # labels in fit stay labels, whatever comes now
+                columns[name] = as_text(series)
             elif pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_timedelta64_dtype(
                 series.dtype
             ):
                 columns[name] = _floats(series)
-            elif _holds_labels(series):
-                columns[name] = as_text(series)
             else:
                 columns[name] = series
         for a, b in self.ratios:
@@ -142,6 +144,8 @@ class DerivedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return names
 
     def _parts(self, name: str, series: pd.Series) -> dict[str, np.ndarray]:
+        if not pd.api.types.is_datetime64_any_dtype(series.dtype):  # all missing at transform
+            series = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
         stamps = series.dt
         parts: dict[str, np.ndarray] = {}
         for part in self.datetime_parts:
@@ -272,8 +276,8 @@ class SelectedColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 class MutualInformation:
     """A seeded mutual-information score function for ``SelectKBest``.
 
-    A small class rather than ``functools.partial``, so a saved model names
-    only scikit-learn, numpy, scipy and mlkit types.
+    A small class rather than ``functools.partial`` so that, like every step,
+    it saves with skops under an mlkit name.
 
     Parameters
     ----------
@@ -296,24 +300,28 @@ class MutualInformation:
         return scores
 
 
-def _holds_labels(series: pd.Series) -> bool:
-    dtype = series.dtype
-    return dtype is np.dtype(object) or isinstance(dtype, pd.CategoricalDtype)
+def is_label_dtype(dtype: Any) -> bool:
+    """Whether a column of this dtype holds labels (text, objects or categories)."""
+    return dtype is np.dtype(object) or isinstance(dtype, pd.CategoricalDtype | pd.StringDtype)
 
 
 def as_text(series: pd.Series) -> pd.Series:
-    """Labels as text (missing as ``nan``), so encoders never meet mixed types.
+    """Labels as text in an object column, missing as ``nan``, so encoders meet one type.
 
-    Text columns pass unchanged; others are converted through their distinct
-    values, so the cost grows with the number of labels, not of rows.
+    Text columns pass unchanged (missing values made ``nan``); others are
+    converted through their distinct values, so the cost grows with the number
+    of labels, not of rows.
     """
-    if (
-        series.dtype is np.dtype(object)
-        and pd.api.types.infer_dtype(series, skipna=True) == "string"
+    if series.dtype is np.dtype(object) and pd.api.types.infer_dtype(series, skipna=True) == (
+        "string"
     ):
-        return series
+        present = series.notna().to_numpy()
+        if present.all():
+            return series
+        values = np.where(present, series.to_numpy(), np.nan)
+        return pd.Series(values, index=series.index, dtype=object)
     codes, uniques, _ = factorize_labels(series)
-    labels = np.asarray([*(str(u) for u in uniques), np.nan], dtype=object)
+    labels = np.asarray([*(label_text(u) for u in uniques), np.nan], dtype=object)
     return pd.Series(
         labels[np.where(codes < 0, len(uniques), codes)], index=series.index, dtype=object
     )
@@ -336,6 +344,6 @@ def _ratio(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 def _group_keys(series: pd.Series) -> np.ndarray:
     """Group labels as text (missing stays missing), so saved lookups have string keys."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    labels = np.asarray([*(str(u) for u in uniques), None], dtype=object)
+    codes, uniques, _ = factorize_labels(series)
+    labels = np.asarray([*(label_text(u) for u in uniques), None], dtype=object)
     return labels[np.where(codes < 0, len(uniques), codes)]

@@ -10,6 +10,7 @@ assembles scikit-learn's own transformers into one fitted pipeline:
 from __future__ import annotations
 
 import logging
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -23,8 +24,15 @@ from mlkit._estimator_input import (
     check_fitted,
     input_frame,
     input_names,
-    require_columns,
     transformer_tags,
+)
+from mlkit._feature_checks import (
+    check_complete,
+    check_option_columns,
+    check_target,
+    check_values,
+    column_kind,
+    transform_failures,
 )
 from mlkit._feature_steps import (
     AGGREGATES,
@@ -34,8 +42,19 @@ from mlkit._feature_steps import (
     MutualInformation,
     Reshape,
     SelectedColumns,
+    is_label_dtype,
 )
-from mlkit._validation import boolean, check_parameters, number_in, one_of, per_column
+from mlkit._validation import (
+    boolean,
+    check_parameters,
+    count_or_share,
+    number_in,
+    number_or_auto,
+    one_of,
+    per_column,
+    string_tuples,
+    subset_of,
+)
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
 
 if TYPE_CHECKING:
@@ -51,7 +70,6 @@ _TRANSFORMS: Final = ("log", "sqrt", "square", "yeo-johnson", "box-cox")
 _BINS: Final = ("uniform", "quantile", "kmeans")
 _SELECTIONS: Final = (None, "variance", "mutual_info", "f_test", "model")
 _CV_FOLDS: Final = 5
-_LARGEST: Final = 1e100  # squares of larger values overflow float64 when summed
 _SKLEARN: Final = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 
 
@@ -249,8 +267,10 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
         self._check_parameters()
         frame = input_frame(self, X, fitting=True, min_rows=2)
-        target = self._target(y, len(frame))
+        target = check_target(y, len(frame))
         self._check_named_columns(frame)
+        check_option_columns(frame, self._numeric_options())
+        self.input_kinds_ = {name: column_kind(frame[name].dtype) for name in frame.columns}
         derive = DerivedColumns(
             ratios=[(a, b) for a, b in self.ratios],
             differences=[(a, b) for a, b in self.differences],
@@ -261,7 +281,9 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         derive.fit(frame)
         _check_derived_names(derive.get_feature_names_out())
         derived = derive.transform(frame)
-        _check_numeric_values(derived)
+        check_values(derived)
+        pca_members = [c for cols in (self.pca_groups or {}).values() for c in cols]
+        check_complete(derived, pca_members, "PCA")
         columns = self._column_transformer(derived, target)
         self.column_steps_: dict[str, str] = _steps_by_input(derive, self.column_steps_)
         built = columns.fit_transform(derived, target)
@@ -300,14 +322,26 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         NotFittedError
             When called before ``fit``.
         DataError
-            When a column seen in ``fit`` is missing.
+            When columns seen in ``fit`` are missing, or hold values the learned
+            steps cannot use: another kind than in ``fit``, infinity, missing
+            values in a binned or PCA column, values at or below zero for
+            Box-Cox. One error lists every problem.
         """
         check_fitted(self, "pipeline_")
         frame = input_frame(self, X, fitting=False)
-        names = list(self.pipeline_.named_steps["derive"].feature_names_in_)
-        require_columns(frame, names, subject="The frame given to FeatureBuilder.transform")
+        failures = transform_failures(
+            frame,
+            self.input_kinds_,
+            complete=self._complete_columns(),
+            positive=self._positive_columns(),
+        )
+        if failures:
+            raise DataError.from_failures("The frame given to FeatureBuilder.transform", failures)
+        names = list(self.input_kinds_)
         if list(frame.columns) != names:
             frame = frame[names]
+        if frame.empty:
+            return np.empty((0, len(self.selected_features_)))
         built: np.ndarray = self.pipeline_.transform(frame)
         return built
 
@@ -346,18 +380,18 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 "encode": one_of(*_ENCODINGS),
                 "encode_per_column": per_column(_ENCODINGS),
                 "max_onehot": number_in(2, None, integral=True),
-                "target_smoothing": _smoothing,
+                "target_smoothing": number_or_auto,
                 "transform_per_column": per_column(_TRANSFORMS),
                 "discretise_per_column": per_column(_BINS),
                 "n_bins": number_in(2, 1000, integral=True),
-                "datetime_parts": _subset_of(DATETIME_PARTS),
+                "datetime_parts": subset_of(DATETIME_PARTS),
                 "cyclical": boolean,
-                "pca_components": number_in(0, None, closed="neither"),
-                "ratios": _tuples(2, None),
-                "differences": _tuples(2, None),
-                "group_aggregates": _tuples(3, AGGREGATES),
+                "pca_components": count_or_share,
+                "ratios": string_tuples(2),
+                "differences": string_tuples(2),
+                "group_aggregates": string_tuples(3, AGGREGATES),
                 "select": one_of(*_SELECTIONS),
-                "select_k": number_in(0, None, closed="neither"),
+                "select_k": count_or_share,
                 "variance_threshold": number_in(0, None),
             },
         )
@@ -394,34 +428,22 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                     f"in the frame: {unknown!r}. Columns are: {list(frame.columns)!r}."
                 )
 
-    def _target(self, y: Any, n_rows: int) -> pd.Series | None:
-        if y is None:
-            return None
-        target = pd.Series(np.asarray(y).ravel() if not isinstance(y, pd.Series) else y.to_numpy())
-        if len(target) != n_rows:
-            raise DataError.from_failures(
-                "The target given to FeatureBuilder.fit",
-                [
-                    DataFailure(
-                        column=None,
-                        reason="length_mismatch",
-                        message=f"y has {len(target)} values but X has {n_rows} rows",
-                    )
-                ],
-            )
-        if target.isna().any():
-            raise DataError.from_failures(
-                "The target given to FeatureBuilder.fit",
-                [
-                    DataFailure(
-                        column=None,
-                        reason="missing_target",
-                        count=int(target.isna().sum()),
-                        message="y has missing values; drop those rows first (mlkit.clean_rows)",
-                    )
-                ],
-            )
-        return target
+    def _numeric_options(self) -> dict[str, list[str]]:
+        return {
+            "ratios": [c for pair in self.ratios for c in pair],
+            "differences": [c for pair in self.differences for c in pair],
+            "group_aggregates": [triple[1] for triple in self.group_aggregates],
+            "pca_groups": [c for cols in (self.pca_groups or {}).values() for c in cols],
+            "transform_per_column": list(self.transform_per_column or {}),
+            "discretise_per_column": list(self.discretise_per_column or {}),
+        }
+
+    def _complete_columns(self) -> list[str]:
+        grouped = [c for cols in (self.pca_groups or {}).values() for c in cols]
+        return [*grouped, *(self.discretise_per_column or {})]
+
+    def _positive_columns(self) -> list[str]:
+        return [c for c, how in (self.transform_per_column or {}).items() if how == "box-cox"]
 
     # -- assembly ----------------------------------------------------------------------
 
@@ -429,6 +451,17 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         from sklearn.compose import ColumnTransformer
 
         grouped = {c for cols in (self.pca_groups or {}).values() for c in cols}
+        for name in grouped:
+            _refuse_options(
+                name,
+                "a PCA group",
+                {
+                    "scale_per_column": self.scale_per_column,
+                    "encode_per_column": self.encode_per_column,
+                    "transform_per_column": self.transform_per_column,
+                    "discretise_per_column": self.discretise_per_column,
+                },
+            )
         plans: dict[tuple[Any, ...], list[str]] = {}
         self.column_steps_ = {}
         for name in derived.columns:
@@ -438,9 +471,9 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             plans.setdefault(plan, []).append(name)
             self.column_steps_[name] = " → ".join(str(step) for step in plan if step) or "as is"
         transformers: list[tuple[str, Any, list[str]]] = []
-        classification = y is not None and infer_task(y) != "regression"
+        task = infer_task(y) if y is not None else None
         for i, (plan, names) in enumerate(plans.items()):
-            part = self._part(plan, names, derived, classification)
+            part = self._part(plan, names, derived, task, y)
             transformers.append((f"part{i}", part, names))
         for group, members in (self.pca_groups or {}).items():
             pca = GroupPCA(
@@ -455,6 +488,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _plan(self, name: str, series: pd.Series, y: pd.Series | None) -> tuple[Any, ...]:
         if _is_categorical(series):
+            _refuse_options(name, "labels", {"scale_per_column": self.scale_per_column})
             encoding = (self.encode_per_column or {}).get(name, self.encode)
             if encoding == "auto":
                 n_unique = series.nunique(dropna=True)
@@ -482,6 +516,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                     )
                 ],
             )
+        _refuse_options(name, "numbers", {"encode_per_column": self.encode_per_column})
         reshape = (self.transform_per_column or {}).get(name)
         binning = (self.discretise_per_column or {}).get(name)
         scaler = None if binning else (self.scale_per_column or {}).get(name, self.scale)
@@ -500,13 +535,18 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return ("numeric", reshape, f"{binning} bins" if binning else None, scaler)
 
     def _part(
-        self, plan: tuple[Any, ...], names: list[str], derived: pd.DataFrame, classification: bool
+        self,
+        plan: tuple[Any, ...],
+        names: list[str],
+        derived: pd.DataFrame,
+        task: str | None,
+        y: pd.Series | None,
     ) -> Any:
         from sklearn.pipeline import Pipeline as SklearnPipeline
         from sklearn.preprocessing import PowerTransformer
 
         if plan[0] == "categorical":
-            return self._encoder(plan[1], classification)
+            return self._encoder(plan[1], task, y)
         _, reshape, binning, scaler = plan
         steps: list[tuple[str, Any]] = []
         if reshape in ("log", "sqrt", "square"):
@@ -521,7 +561,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             return "passthrough"
         return steps[0][1] if len(steps) == 1 else SklearnPipeline(steps)
 
-    def _encoder(self, encoding: str, classification: bool) -> Any:
+    def _encoder(self, encoding: str, task: str | None, y: pd.Series | None) -> Any:
         from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
         if encoding == "onehot":
@@ -531,7 +571,9 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
             )
         if encoding == "target":
-            return _target_encoder(classification, self.target_smoothing, self.random_state)
+            if task is None or y is None:  # pragma: no cover - _plan refuses this earlier
+                raise ConfigurationError("target encoding needs y")
+            return _target_encoder(task, y, self.target_smoothing, self.random_state)
         return OneHotEncoder(
             handle_unknown="infrequent_if_exist",
             sparse_output=False,
@@ -541,20 +583,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _binner(self, strategy: str, names: list[str], derived: pd.DataFrame) -> Any:
         from sklearn.preprocessing import KBinsDiscretizer
 
-        missing = [name for name in names if derived[name].isna().any()]
-        if missing:
-            raise DataError.from_failures(
-                "The frame given to FeatureBuilder.fit",
-                [
-                    DataFailure(
-                        column=name,
-                        reason="missing_value",
-                        message="binning needs complete values; fill them first "
-                        "(put a Cleaner before the FeatureBuilder)",
-                    )
-                    for name in missing
-                ],
-            )
+        check_complete(derived, names, "binning")
         options: dict[str, Any] = {
             "n_bins": self.n_bins,
             "encode": "ordinal",
@@ -582,7 +611,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 f"select={self.select!r} needs y: call FeatureBuilder.fit(X, y), or use "
                 "select='variance'."
             )
-        k = self.select_k if isinstance(self.select_k, int) else self.select_k * n_built
+        share = not isinstance(self.select_k, numbers.Integral)
+        k = self.select_k * n_built if share else self.select_k
         k = max(1, min(n_built, round(k)))
         classification = infer_task(y) != "regression"
         if self.select == "model":
@@ -610,25 +640,59 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.selected_features_ = [name for name, kept in zip(names, support, strict=True) if kept]
 
 
-def _target_encoder(classification: bool, smooth: float | str, random_state: int | None) -> Any:
-    """A target encoder cross-fitted on shuffled folds, on every supported scikit-learn."""
+def _refuse_options(name: str, holds: str, options: Mapping[str, Any]) -> None:
+    """Refuse per-column options that cannot apply to a column, instead of ignoring them."""
+    for parameter, chosen in options.items():
+        if chosen and name in chosen:
+            raise ConfigurationError(
+                f"The {parameter!r} parameter of FeatureBuilder sets column {name!r}, which "
+                f"holds {holds}; that option does not apply to it. Remove it."
+            )
+
+
+def _target_encoder(task: str, y: pd.Series, smooth: float | str, random_state: int | None) -> Any:
+    """A target encoder cross-fitted on shuffled folds, on every supported scikit-learn.
+
+    The target type is mlkit's reading of the task, not scikit-learn's (which
+    calls any integer target multiclass). On scikit-learn 1.9 and later, folds
+    are stratified unless a class has fewer rows than folds.
+    """
     from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.preprocessing import TargetEncoder
 
-    if "shuffle" in TargetEncoder().get_params() and _SKLEARN < (1, 9):
-        return TargetEncoder(smooth=smooth, cv=_CV_FOLDS, shuffle=True, random_state=random_state)
-    splitter = StratifiedKFold if classification else KFold
+    if len(y) < _CV_FOLDS:
+        raise DataError.from_failures(
+            "The frame given to FeatureBuilder.fit",
+            [
+                DataFailure(
+                    column=None,
+                    reason="too_few_rows",
+                    message=f"target encoding is cross-fitted on {_CV_FOLDS} folds and needs at "
+                    f"least {_CV_FOLDS} rows; got {len(y)}. Use encode='onehot' or more rows",
+                )
+            ],
+        )
+    target_type = {"binary": "binary", "multiclass": "multiclass"}.get(task, "continuous")
+    stratify = target_type != "continuous" and y.value_counts().min() >= _CV_FOLDS
+    if (
+        "shuffle" in TargetEncoder().get_params()
+        and _SKLEARN < (1, 9)
+        and (stratify or target_type == "continuous")
+    ):
+        return TargetEncoder(
+            target_type=target_type,
+            smooth=smooth,
+            cv=_CV_FOLDS,
+            shuffle=True,
+            random_state=random_state,
+        )
+    splitter = StratifiedKFold if stratify else KFold
     folds = splitter(_CV_FOLDS, shuffle=True, random_state=random_state)
-    return TargetEncoder(smooth=smooth, cv=folds)
+    return TargetEncoder(target_type=target_type, smooth=smooth, cv=folds)
 
 
 def _is_categorical(series: pd.Series) -> bool:
-    dtype = series.dtype
-    return (
-        dtype is np.dtype(object)
-        or isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_string_dtype(dtype)
-    )
+    return is_label_dtype(series.dtype)
 
 
 def _scaler(name: str) -> Any:
@@ -692,86 +756,3 @@ def _check_derived_names(names: np.ndarray) -> None:
             f"Derived feature names clash with existing columns: {repeated!r}. Rename those "
             "columns, or drop the ratio, difference or aggregate that makes them."
         )
-
-
-def _check_numeric_values(derived: pd.DataFrame) -> None:
-    """Refuse empty columns, infinite values and values too large to scale without overflow."""
-    failures = []
-    for name in derived.columns:
-        series = derived[name]
-        numeric = pd.api.types.is_numeric_dtype(series.dtype)
-        if _is_categorical(series) or not numeric or pd.api.types.is_complex_dtype(series.dtype):
-            continue
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        largest = float(np.nanmax(np.abs(values), initial=0.0))
-        if np.isnan(values).all():
-            failures.append(
-                DataFailure(
-                    column=name,
-                    reason="no_values",
-                    message="the column has no values to learn from; drop it (a Cleaner does)",
-                )
-            )
-        elif largest == np.inf:
-            failures.append(
-                DataFailure(
-                    column=name,
-                    reason="infinite_value",
-                    message="infinite values "
-                    "cannot be made into features; replace them with NaN and fill them "
-                    "(a Cleaner does)",
-                )
-            )
-        elif largest > _LARGEST:
-            failures.append(
-                DataFailure(
-                    column=name,
-                    reason="too_large",
-                    message=f"values up to "
-                    f"{largest:.3g} are too large to scale without overflow (limit "
-                    f"{_LARGEST:.0e}); rescale the column, e.g. with a log transform",
-                )
-            )
-    if failures:
-        raise DataError.from_failures("The frame given to FeatureBuilder.fit", failures)
-
-
-def _smoothing(instance: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, str) and value == "auto":
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise ConfigurationError(
-            f"The {attribute.name!r} parameter of {type(instance).__name__} must be a float in "
-            f"[0, inf] or 'auto'. Got {value!r} instead."
-        )
-
-
-def _subset_of(choices: Sequence[str]) -> Any:
-    def validate(instance: Any, attribute: Any, value: Any) -> None:
-        if isinstance(value, str) or not all(v in choices for v in value):
-            raise ConfigurationError(
-                f"The {attribute.name!r} parameter of {type(instance).__name__} must be a tuple "
-                f"drawn from {tuple(choices)!r}. Got {value!r} instead."
-            )
-
-    return validate
-
-
-def _tuples(size: int, last_choices: Sequence[str] | None) -> Any:
-    def validate(instance: Any, attribute: Any, value: Any) -> None:
-        ok = not isinstance(value, str) and all(
-            isinstance(item, tuple | list)
-            and len(item) == size
-            and all(isinstance(part, str) for part in item)
-            and (last_choices is None or item[-1] in last_choices)
-            for item in value
-        )
-        if not ok:
-            what = f"({', '.join(['str'] * size)})"
-            extra = f" with the last one of {tuple(last_choices)!r}" if last_choices else ""
-            raise ConfigurationError(
-                f"The {attribute.name!r} parameter of {type(instance).__name__} must be a list "
-                f"of {what} tuples{extra}. Got {value!r} instead."
-            )
-
-    return validate

@@ -55,6 +55,27 @@ def non_string_names(df: pd.DataFrame) -> list[DataFailure]:
     ]
 
 
+def nul_in_names(df: pd.DataFrame) -> list[DataFailure]:
+    """A failure when some column names hold a NUL character (none otherwise).
+
+    numpy drops trailing NUL characters from text, so two such names could
+    become one column inside scikit-learn.
+    """
+    bad = [name for name in df.columns if isinstance(name, str) and "\x00" in name]
+    if not bad:
+        return []
+    return [
+        DataFailure(
+            column=None,
+            reason="nul_in_column_names",
+            count=len(bad),
+            examples=tuple(bad[:_SHOWN]),
+            message=f"column names must not hold NUL characters; got {bad[:_SHOWN]!r}. "
+            "Rename them",
+        )
+    ]
+
+
 def repeated_names(df: pd.DataFrame) -> list[DataFailure]:
     """A failure when a column name appears more than once (none otherwise)."""
     repeated = df.columns[df.columns.duplicated()].unique().tolist()

@@ -236,6 +236,9 @@ class Splitter:
         failures = [
             f for r, name in roles.items() if name is not None for f in _missing(df[name], r)
         ]
+        failures += _unusable_values(df[target], "target")
+        if self.group is not None:
+            failures += _unusable_values(df[self.group], "group")
         if failures:
             raise DataError.from_failures(_HOLD_OUT, failures)
         strategy = self._resolve(df[target])
@@ -245,7 +248,8 @@ class Splitter:
             test = rng.permutation(len(df))[:n_test]
         elif strategy == "stratified":
             need = "A stratified hold-out split (one member on each side)"
-            test = _stratified_test(_class_codes(df[target], 2, need, _HOLD_OUT), n_test, rng)
+            codes = _class_codes(df[target], 2, need, _HOLD_OUT)
+            test = _stratified_test(codes, n_test, rng, target)
         elif strategy == "group":
             codes = _group_codes(df[self.group], 2, "a group hold-out split", _HOLD_OUT)
             test = _group_test(codes, n_test, rng)
@@ -255,8 +259,13 @@ class Splitter:
         return make_split(df, target, strategy, test, attrs.asdict(self))
 
     def _folds(self, X: Any, y: Any, groups: Any) -> list[Fold]:
-        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        n = _n_rows(X)
         target = _one_column(y, n, "y") if y is not None and np.ndim(y) == 1 else None
+        unusable = [] if target is None else _unusable_values(target, "target")
+        if groups is not None:
+            unusable += _unusable_values(_one_column(groups, n, "groups"), "group")
+        if unusable:
+            raise DataError.from_failures(_FOLDS, unusable)
         strategy = self._resolve(target)
         rng = np.random.default_rng(self.random_state)
         k = self.n_splits
@@ -364,6 +373,48 @@ def _data_error(
     raise DataError.from_failures(subject, [failure])
 
 
+def _n_rows(X: Any) -> int:
+    """Rows of anything with a length or a shape; a DataError for anything else."""
+    try:
+        return int(X.shape[0]) if hasattr(X, "shape") else len(X)
+    except (TypeError, IndexError):
+        _data_error(
+            _FOLDS,
+            None,
+            "not_a_table",
+            f"X must hold one row per sample (a DataFrame, an array or a list); got "
+            f"{type(X).__name__}",
+        )
+
+
+def _unusable_values(series: pd.Series, role: str) -> list[DataFailure]:
+    """Values a split cannot work with: unhashable labels, infinite targets."""
+    try:
+        pd.factorize(series)
+    except TypeError:
+        return [
+            DataFailure(
+                column=_name(series),
+                reason="unhashable_value",
+                message=f"the {role} holds values that cannot be compared (lists, dicts, ...); "
+                "use numbers or labels",
+            )
+        ]
+    if pd.api.types.is_float_dtype(series.dtype):
+        n_infinite = int(np.isinf(series.to_numpy(dtype=np.float64, na_value=np.nan)).sum())
+        if n_infinite:
+            return [
+                DataFailure(
+                    column=_name(series),
+                    reason="infinite_value",
+                    count=n_infinite,
+                    message=f"the {role} has {n_infinite} infinite value(s); drop or fix "
+                    "those rows",
+                )
+            ]
+    return []
+
+
 def _test_rows(n: int, test_size: float) -> int:
     n_test = math.ceil(test_size * n - 1e-9)
     if n_test < 1 or n_test >= n:
@@ -437,13 +488,36 @@ def _time_order(
 # --- the strategies ------------------------------------------------------------------------------
 
 
-def _stratified_test(codes: np.ndarray, n_test: int, rng: np.random.Generator) -> np.ndarray:
-    """Each class's share of the test rows, rounded by largest remainder (ties at random)."""
+def _stratified_test(
+    codes: np.ndarray, n_test: int, rng: np.random.Generator, column: str
+) -> np.ndarray:
+    """Each class's share of the test rows, rounded by largest remainder (ties at random).
+
+    Every class keeps at least one row on each side; a test size that cannot
+    allow that is refused.
+    """
     counts = np.bincount(codes)
-    n = int(counts.sum())
-    take, remainder = np.divmod(counts * n_test, n)
-    short = n_test - int(take.sum())
-    take[np.lexsort((rng.random(counts.size), -remainder))[:short]] += 1
+    n, n_classes = int(counts.sum()), counts.size
+    if not n_classes <= n_test <= n - n_classes:
+        _data_error(
+            _HOLD_OUT,
+            column,
+            "class_too_small",
+            f"a stratified split of {n} rows into {n - n_test} train and {n_test} test rows "
+            f"cannot put each of the {n_classes} classes on both sides; change test_size or "
+            "use strategy='random'",
+        )
+    ideal = counts * n_test / n
+    take = np.clip(np.floor(ideal).astype(np.int64), 1, counts - 1)
+    order = np.lexsort((rng.random(n_classes), -(ideal - take)))  # most short-changed first
+    while take.sum() < n_test:
+        grow = next(c for c in order if take[c] < counts[c] - 1)
+        take[grow] += 1
+        order = np.lexsort((rng.random(n_classes), -(ideal - take)))
+    while take.sum() > n_test:
+        shrink = next(c for c in order[::-1] if take[c] > 1)
+        take[shrink] -= 1
+        order = np.lexsort((rng.random(n_classes), -(ideal - take)))
     parts = [rng.permutation(np.flatnonzero(codes == c))[:k] for c, k in enumerate(take)]
     return np.concatenate(parts)
 

@@ -174,3 +174,57 @@ def boolean(instance: Any, attribute: Named, value: Any) -> None:
     """Validate a bool."""
     if not isinstance(value, bool):
         _fail(instance, attribute, "a bool", value)
+
+
+def subset_of(choices: Collection[str]) -> Validator:
+    """Validate a tuple or list whose items are all among ``choices``."""
+    must = f"a tuple drawn from {tuple(choices)!r}"
+
+    def validate(instance: Any, attribute: Named, value: Any) -> None:
+        if isinstance(value, str) or not isinstance(value, Collection):
+            _fail(instance, attribute, must, value)
+        if not all(item in choices for item in value):
+            _fail(instance, attribute, must, value)
+
+    return validate
+
+
+def string_tuples(size: int, last_choices: Collection[str] | None = None) -> Validator:
+    """Validate a list of ``size``-tuples of str, the last item optionally among choices."""
+    extra = f" with the last one of {tuple(last_choices)!r}" if last_choices else ""
+    must = f"a list of ({', '.join(['str'] * size)}) tuples{extra}"
+
+    def validate(instance: Any, attribute: Named, value: Any) -> None:
+        ok = (
+            isinstance(value, Collection)
+            and not isinstance(value, str)
+            and all(
+                isinstance(item, tuple | list)
+                and len(item) == size
+                and all(isinstance(part, str) for part in item)
+                and (last_choices is None or item[-1] in last_choices)
+                for item in value
+            )
+        )
+        if not ok:
+            _fail(instance, attribute, must, value)
+
+    return validate
+
+
+def count_or_share(instance: Any, attribute: Named, value: Any) -> None:
+    """Validate a count (an int >= 1) or a share (a float in (0, 1))."""
+    must = "an int >= 1 or a float in (0, 1)"
+    if _is_real(value, integral=True):
+        if value < 1:
+            _fail(instance, attribute, must, value)
+    elif not _is_real(value, integral=False) or not 0 < value < 1:
+        _fail(instance, attribute, must, value)
+
+
+def number_or_auto(instance: Any, attribute: Named, value: Any) -> None:
+    """Validate a non-negative number or the word ``"auto"``."""
+    if isinstance(value, str) and value == "auto":
+        return
+    if not _is_real(value, integral=False) or not value >= 0:
+        _fail(instance, attribute, "a float in [0, inf] or 'auto'", value)
