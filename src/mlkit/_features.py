@@ -674,11 +674,7 @@ def _target_encoder(task: str, y: pd.Series, smooth: float | str, random_state: 
         )
     target_type = {"binary": "binary", "multiclass": "multiclass"}.get(task, "continuous")
     stratify = target_type != "continuous" and y.value_counts().min() >= _CV_FOLDS
-    if (
-        "shuffle" in TargetEncoder().get_params()
-        and _SKLEARN < (1, 9)
-        and (stratify or target_type == "continuous")
-    ):
+    if _SKLEARN < (1, 9):  # folds given as a count: a splitter object is refused before 1.9
         return TargetEncoder(
             target_type=target_type,
             smooth=smooth,
