@@ -13,11 +13,13 @@ columns                     steps (mlkit's defaults do the same)
                             quartiles, standardise
 ``flag_0``, ``flag_1``      most-frequent imputation, bool / "no"-"yes" as
                             0 / 1, standardise
-``timestamp``               median imputation, year, month, day, day of week,
-                            hour, sine and cosine of the last four; standardise
+``timestamp``               median imputation, FeatureBuilder's default parts
+                            (year, month, day of week, hour) with sine and
+                            cosine of the periodic ones; standardise
 3 categories (<= 15 values) most-frequent imputation, one-hot (unknown ignored)
 3 categories (> 15 values)  most-frequent imputation, target encoding
-                            cross-fitted on 5 shuffled stratified folds
+                            cross-fitted on 5 shuffled stratified folds,
+                            smoothing 10 (FeatureBuilder's default)
 ``row_id``                  dropped
 ==========================  ==================================================
 
@@ -68,6 +70,7 @@ TARGET = ["category_3", "category_4", "category_5"]  # 40, 200 and 5,000 levels
 DATETIME = "timestamp"
 # The parts FeatureBuilder extracts by default, under pandas' names for them.
 PARTS = tuple(mlkit.FeatureBuilder().get_params()["datetime_parts"])
+SMOOTHING = mlkit.FeatureBuilder().get_params()["target_smoothing"]
 _PERIOD = {"month": 12, "day": 31, "dayofweek": 7, "day_of_week": 7, "hour": 24, "minute": 60}
 _PERIOD |= {"dayofyear": 366, "day_of_year": 366}
 PERIODS = {part: _PERIOD[part] for part in PARTS if part in _PERIOD}
@@ -174,7 +177,10 @@ def baseline_pipeline(*, random_state: int = 0) -> ColumnTransformer:
             ),
             (
                 "target",
-                make_pipeline(SimpleImputer(strategy="most_frequent"), TargetEncoder(cv=folds)),
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"),
+                    TargetEncoder(smooth=SMOOTHING, cv=folds),
+                ),
                 TARGET,
             ),
         ],
