@@ -54,3 +54,11 @@ def test_errors():
         clean_rows([[1, 2]])
     with pytest.raises(DataError, match="column names must be unique"):
         clean_rows(pd.DataFrame([[1, 2]], columns=["a", "a"]))
+
+
+def test_html_and_table_views(tmp_path):
+    result = clean_rows(pd.DataFrame({"x": [1, 1, 2], "y": [0, 0, None]}), target="y")
+    assert result.to_frame()["rows"].tolist() == [3, -1, -1, 1]
+    assert "Rows kept for training (y)" in result._repr_html_()
+    written = result.to_html(tmp_path / "rows.html")
+    assert "<html" in written.read_text(encoding="utf-8")

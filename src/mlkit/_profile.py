@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -12,6 +11,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from mlkit._results import json_safe, write_text
 from mlkit.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ class Profile:
             name: {"columns": list(frame.columns), "values": frame.to_numpy().tolist()}
             for name, frame in self.correlations.items()
         }
-        return _json_safe(raw)  # type: ignore[no-any-return]
+        return json_safe(raw)  # type: ignore[no-any-return]
 
     def to_json(self, path: str | Path | None = None) -> str:
         """Return the profile as JSON text, and write it to ``path`` if given.
@@ -439,7 +439,7 @@ class Profile:
         """
         from mlkit._profile_report import render_profile
 
-        return _write_text(Path(path), render_profile(self, standalone=True))
+        return write_text(Path(path), render_profile(self, standalone=True))
 
     def _repr_html_(self) -> str:
         from mlkit._profile_report import render_profile
@@ -453,34 +453,3 @@ class Profile:
             f"<mlkit.Profile {self.n_rows} rows x {self.n_columns} columns{target}, "
             f"{len(self.alerts)} alerts: {', '.join(kinds) or 'none'}>"
         )
-
-
-def _write_text(path: Path, text: str) -> Path:
-    if not path.parent.exists():
-        raise ConfigurationError(
-            f"Cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist. "
-            "Create it first or choose another path."
-        )
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _json_safe(value: Any) -> Any:
-    """Convert ``value`` into plain Python types that ``json.dumps`` accepts."""
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, pd.Timestamp | np.datetime64):
-        return None if pd.isna(value) else pd.Timestamp(value).isoformat()
-    if value is None or isinstance(value, str):
-        return value
-    if pd.api.types.is_scalar(value) and pd.isna(value):
-        return None
-    return str(value)

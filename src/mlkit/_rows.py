@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pandas as pd
 
 from mlkit._frame_checks import non_string_names, repeated_names, require_frame
+from mlkit._html import cards, escape, page
+from mlkit._results import write_text
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
 
 __all__ = ["RowCleaning", "clean_rows"]
@@ -54,6 +57,49 @@ class RowCleaning:
             "n_duplicate_rows": self.n_duplicate_rows,
             "n_rows_out": self.n_rows_out,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The counts as a table: one row per step, with the rows it dropped."""
+        return pd.DataFrame(
+            {
+                "step": ["rows in", "missing target", "duplicate rows", "rows out"],
+                "rows": [
+                    self.n_rows_in,
+                    -self.n_missing_target,
+                    -self.n_duplicate_rows,
+                    self.n_rows_out,
+                ],
+            }
+        ).set_index("step")
+
+    def to_html(self, path: str | Path) -> Path:
+        """Write the counts as one self-contained HTML file.
+
+        Parameters
+        ----------
+        path : str or Path
+            File to write; its folder must exist.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        return write_text(Path(path), self._render(standalone=True))
+
+    def _repr_html_(self) -> str:
+        return self._render(standalone=False)
+
+    def _render(self, *, standalone: bool) -> str:
+        figures = [
+            ("rows in", self.n_rows_in),
+            ("without a target", self.n_missing_target),
+            ("duplicates", self.n_duplicate_rows),
+            ("rows out", self.n_rows_out),
+        ]
+        title = "Rows kept for training" + (f" ({self.target})" if self.target else "")
+        body = f"<h1>{escape(title)}</h1>{cards(figures)}"
+        return page(title, body, standalone=standalone)
 
     def __repr__(self) -> str:
         return (

@@ -12,7 +12,8 @@ import pandas as pd
 
 from mlkit._associations import as_python, infer_task
 from mlkit._html import cards, escape, page, table
-from mlkit._profile import Task, _json_safe, _write_text
+from mlkit._profile import Task
+from mlkit._results import json_safe, write_text
 
 __all__ = ["Split", "make_split"]
 
@@ -176,7 +177,7 @@ class Split:
             "boundary": self._boundary(),
             "settings": self.settings,
         }
-        return _json_safe(raw)  # type: ignore[no-any-return]
+        return json_safe(raw)  # type: ignore[no-any-return]
 
     def to_frame(self) -> pd.DataFrame:
         """Return the class balance per side and class, or else the target summary per side.
@@ -219,7 +220,7 @@ class Split:
         Path
             The file written.
         """
-        return _write_text(Path(path), self._render(standalone=True))
+        return write_text(Path(path), self._render(standalone=True))
 
     def _repr_html_(self) -> str:
         return self._render(standalone=False)
