@@ -1,0 +1,242 @@
+"""Screening: every model family cross-validated on the same folds, into a leaderboard.
+
+Each (family, fold) pair is one job: clone the pipeline, fit on the fold's
+training rows, time the fit and the prediction, score the held-out rows with
+every scorer, and keep the out-of-fold predictions for error analysis. Jobs run
+through joblib, so ``n_jobs`` and any joblib backend apply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from mlkit._families import Family, skip_reason
+
+__all__ = ["FoldResult", "Screening", "screen"]
+
+logger = logging.getLogger(__name__)
+
+Fold = tuple[np.ndarray, np.ndarray]
+# What a third-party estimator raises when it cannot fit this data; anything else is a bug.
+_FIT_FAILURES: Final = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class FoldResult:
+    """One family on one fold."""
+
+    family: str
+    fold: int
+    scores: dict[str, float]
+    fit_time: float
+    predict_time: float
+    test_index: np.ndarray
+    predictions: np.ndarray
+    warnings: tuple[str, ...] = ()
+    failure: str | None = None
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Screening:
+    """The screening stage: leaderboard, out-of-fold predictions, what was skipped and why.
+
+    Attributes
+    ----------
+    leaderboard : pandas.DataFrame
+        One row per family that ran, best first: ``<metric>_mean`` and
+        ``<metric>_std`` over folds for every metric, ``fit_time`` and
+        ``predict_time`` (mean seconds per fold) and the warnings raised.
+    predictions : dict of str to numpy.ndarray
+        Each family's out-of-fold predictions, one per training row.
+    skipped : dict of str to str
+        Each family that did not run, and why.
+    primary : str
+        The metric that ranks the leaderboard.
+    """
+
+    leaderboard: pd.DataFrame
+    predictions: dict[str, np.ndarray]
+    skipped: dict[str, str]
+    primary: str
+
+
+def screen(
+    build_pipeline: Callable[[Any], Any],
+    X: pd.DataFrame,
+    y: pd.Series,
+    *,
+    families: Sequence[Family],
+    folds: Sequence[Fold],
+    scorers: Mapping[str, Callable[..., float]],
+    primary: str,
+    smallest_value: float,
+    random_state: int | None,
+    n_jobs: int | None,
+) -> Screening:
+    """Cross-validate every family that can run on the data, on the same folds.
+
+    Parameters
+    ----------
+    build_pipeline : callable
+        ``build_pipeline(estimator)`` returns the unfitted pipeline around a
+        model (the Cleaner and FeatureBuilder before it).
+    X : pandas.DataFrame
+        Training features.
+    y : pandas.Series
+        Training target.
+    families : sequence of Family
+        The families to screen.
+    folds : sequence of (ndarray, ndarray)
+        Train and test positions of each fold, shared by every family.
+    scorers : mapping of str to scorer
+        Every metric, primary first.
+    primary : str
+        The metric that ranks the leaderboard (greater is better).
+    smallest_value : float
+        The smallest feature value the models see, for families that refuse
+        negative values.
+    random_state : int or None
+        Seed of every model.
+    n_jobs : int or None
+        Parallel jobs (joblib).
+
+    Returns
+    -------
+    Screening
+        The leaderboard, out-of-fold predictions and skipped families.
+    """
+    from joblib import Parallel, delayed
+
+    skipped: dict[str, str] = {}
+    runnable = []
+    for family in families:
+        reason = skip_reason(family, n_rows=len(X), smallest_value=smallest_value)
+        if reason is None:
+            runnable.append(family)
+        else:
+            skipped[family.name] = reason
+            logger.info("screening skips %s: %s", family.name, reason)
+    jobs = (
+        delayed(_evaluate)(
+            family.name,
+            build_pipeline(family.build(random_state, None)),
+            X,
+            y,
+            fold_number,
+            fold,
+            scorers,
+        )
+        for family in runnable
+        for fold_number, fold in enumerate(folds)
+    )
+    results: list[FoldResult] = Parallel(n_jobs=n_jobs)(jobs)
+    by_family: dict[str, list[FoldResult]] = {}
+    for result in results:
+        by_family.setdefault(result.family, []).append(result)
+    rows, predictions = [], {}
+    for name, fold_results in by_family.items():
+        failure = next((r.failure for r in fold_results if r.failure), None)
+        if failure is not None:
+            skipped[name] = f"failed to fit: {failure}"
+            logger.warning("screening: %s failed to fit: %s", name, failure)
+            continue
+        rows.append(_leaderboard_row(name, fold_results, scorers))
+        predictions[name] = _out_of_fold(fold_results, len(X))
+    return Screening(
+        leaderboard=_rank(pd.DataFrame(rows), primary),
+        predictions=predictions,
+        skipped=skipped,
+        primary=primary,
+    )
+
+
+def _evaluate(
+    name: str,
+    pipeline: Any,
+    X: pd.DataFrame,
+    y: pd.Series,
+    fold_number: int,
+    fold: Fold,
+    scorers: Mapping[str, Callable[..., float]],
+) -> FoldResult:
+    train, test = fold
+    X_train, y_train = X.iloc[train], y.iloc[train]
+    X_test, y_test = X.iloc[test], y.iloc[test]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            start = time.perf_counter()
+            pipeline.fit(X_train, y_train)
+            fit_time = time.perf_counter() - start
+            start = time.perf_counter()
+            predictions = np.asarray(pipeline.predict(X_test))
+            predict_time = time.perf_counter() - start
+            scores = {
+                metric: float(scorer(pipeline, X_test, y_test))
+                for metric, scorer in scorers.items()
+            }
+        except _FIT_FAILURES as error:
+            return FoldResult(
+                family=name,
+                fold=fold_number,
+                scores={},
+                fit_time=0.0,
+                predict_time=0.0,
+                test_index=test,
+                predictions=np.empty(0),
+                failure=f"{type(error).__name__}: {error}",
+            )
+    messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    return FoldResult(
+        family=name,
+        fold=fold_number,
+        scores=scores,
+        fit_time=fit_time,
+        predict_time=predict_time,
+        test_index=test,
+        predictions=predictions,
+        warnings=messages,
+    )
+
+
+def _leaderboard_row(
+    name: str, fold_results: Sequence[FoldResult], scorers: Mapping[str, Any]
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"model": name}
+    for metric in scorers:
+        values = np.array([r.scores[metric] for r in fold_results])
+        row[f"{metric}_mean"] = float(values.mean())
+        row[f"{metric}_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    row["fit_time"] = float(np.mean([r.fit_time for r in fold_results]))
+    row["predict_time"] = float(np.mean([r.predict_time for r in fold_results]))
+    found = dict.fromkeys(w for r in fold_results for w in r.warnings)
+    row["warnings"] = "; ".join(found)
+    return row
+
+
+def _out_of_fold(fold_results: Sequence[FoldResult], n_rows: int) -> np.ndarray:
+    first = fold_results[0].predictions
+    out = np.empty(n_rows, dtype=first.dtype)
+    for result in fold_results:
+        out[result.test_index] = result.predictions
+    return out
+
+
+def _rank(leaderboard: pd.DataFrame, primary: str) -> pd.DataFrame:
+    """Best primary score first; ties go to the steadier, then the faster to predict."""
+    if leaderboard.empty:
+        return leaderboard
+    ordered = leaderboard.sort_values(
+        [f"{primary}_mean", f"{primary}_std", "predict_time"],
+        ascending=[False, True, True],
+        kind="stable",
+    )
+    return ordered.set_index("model")
