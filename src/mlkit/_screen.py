@@ -180,7 +180,7 @@ def _evaluate(
             predictions = np.asarray(pipeline.predict(X_test))
             predict_time = time.perf_counter() - start
             scores = {
-                metric: float(scorer(pipeline, X_test, y_test))
+                metric: _score(scorer, pipeline, X_test, y_test)
                 for metric, scorer in scorers.items()
             }
         except _FIT_FAILURES as error:
@@ -207,12 +207,23 @@ def _evaluate(
     )
 
 
+def _score(scorer: Callable[..., float], pipeline: Any, X: pd.DataFrame, y: pd.Series) -> float:
+    """The score, or ``nan`` when the model lacks what the metric needs (``predict_proba``)."""
+    try:
+        return float(scorer(pipeline, X, y))
+    except AttributeError:
+        return float("nan")
+
+
 def _leaderboard_row(
     name: str, fold_results: Sequence[FoldResult], scorers: Mapping[str, Any]
 ) -> dict[str, Any]:
     row: dict[str, Any] = {"model": name}
     for metric in scorers:
         values = np.array([r.scores[metric] for r in fold_results])
+        if np.isnan(values).all():  # the model cannot produce what the metric needs
+            row[f"{metric}_mean"] = row[f"{metric}_std"] = float("nan")
+            continue
         row[f"{metric}_mean"] = float(values.mean())
         row[f"{metric}_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
     row["fit_time"] = float(np.mean([r.fit_time for r in fold_results]))
