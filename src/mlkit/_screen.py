@@ -20,7 +20,7 @@ import pandas as pd
 
 from mlkit._families import Family, skip_reason
 
-__all__ = ["FoldResult", "Screening", "screen"]
+__all__ = ["FoldResult", "Screening", "evaluate", "screen"]
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def screen(
             skipped[family.name] = reason
             logger.info("screening skips %s: %s", family.name, reason)
     jobs = (
-        delayed(_evaluate)(
+        delayed(evaluate)(
             family.name,
             build_pipeline(family.build(random_state, None)),
             X,
@@ -158,7 +158,7 @@ def screen(
     )
 
 
-def _evaluate(
+def evaluate(
     name: str,
     pipeline: Any,
     X: pd.DataFrame,
@@ -167,6 +167,12 @@ def _evaluate(
     fold: Fold,
     scorers: Mapping[str, Callable[..., float]],
 ) -> FoldResult:
+    """Fit ``pipeline`` on one fold's training rows and score its held-out rows.
+
+    Warnings are recorded, not raised; a fit the data makes impossible (a
+    ``ValueError``, an arithmetic or linear-algebra error) is recorded as the
+    fold's failure.
+    """
     train, test = fold
     X_train, y_train = X.iloc[train], y.iloc[train]
     X_test, y_test = X.iloc[test], y.iloc[test]

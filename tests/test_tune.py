@@ -1,0 +1,71 @@
+"""Tuning: random search per family, every trial recorded, deadline honoured."""
+
+import time
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+from mlkit import Cleaner, FeatureBuilder, Splitter
+from mlkit._families import Family, families
+from mlkit._scoring import resolve_scoring
+from mlkit._tune import tune
+from mlkit.datasets import make_churn
+
+
+def _pipeline(model):
+    return Pipeline([("cleaner", Cleaner()), ("features", FeatureBuilder()), ("model", model)])
+
+
+@pytest.fixture(scope="module")
+def data():
+    df = make_churn(500, random_state=5)
+    X, y = df.drop(columns="churned"), df["churned"]
+    return X, y, list(Splitter(n_splits=3).split(X, y))
+
+
+def _tune(data, family, **kwargs):
+    X, y, folds = data
+    primary, scorers = resolve_scoring(["roc_auc", "accuracy"], "binary")
+    options = {"n_iter": 4, "random_state": 0, "n_jobs": None} | kwargs
+    return tune(
+        _pipeline, X, y, family=family, folds=folds, scorers=scorers, primary=primary, **options
+    )
+
+
+def _family(name):
+    return next(f for f in families("binary") if f.name == name)
+
+
+def test_every_trial_is_recorded_and_the_standard_configuration_is_trial_0(data):
+    result = _tune(data, _family("logistic_regression"))
+    assert list(result.trials.index) == [0, 1, 2, 3]
+    assert result.trials.loc[0, "params"] == {}
+    assert all(set(p) == {"C"} for p in result.trials["params"].iloc[1:])
+    assert result.best_score == result.trials["roc_auc_mean"].max()
+    assert result.best_score >= result.trials.loc[0, "roc_auc_mean"]
+    assert not result.stopped_early
+    assert result.trials["failure"].isna().all()
+
+
+def test_the_same_seed_gives_the_same_trials(data):
+    one = _tune(data, _family("decision_tree"))
+    two = _tune(data, _family("decision_tree"), n_jobs=2)
+    assert one.trials["params"].tolist() == two.trials["params"].tolist()
+    np.testing.assert_allclose(one.trials["roc_auc_mean"], two.trials["roc_auc_mean"])
+    assert one.best_params == two.best_params
+
+
+def test_a_past_deadline_runs_no_trial_beyond_the_first_batch(data):
+    result = _tune(data, _family("logistic_regression"), n_iter=6, deadline=time.monotonic())
+    assert result.stopped_early
+    assert result.n_planned == 6
+
+
+def test_a_family_without_distributions_runs_its_standard_configuration_once(data):
+    plain = Family(
+        name="plain", task="classification", build=_family("naive_bayes").build, distributions={}
+    )
+    result = _tune(data, plain)
+    assert list(result.trials["params"]) == [{}]
+    assert result.best_params == {}
