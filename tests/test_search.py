@@ -93,3 +93,16 @@ def test_a_target_is_required(churn_small):
     X, _ = churn_small
     with pytest.raises(ConfigurationError, match="needs the target"):
         ModelSearch().fit(X, None)
+
+
+def test_the_result_runs_the_acceptance_test_on_held_back_rows(fitted):
+    from mlkit._acceptance import Relative
+
+    test = make_churn(300, random_state=11)
+    X_test, y_test = test.drop(columns="churned"), test["churned"]
+    verdict = fitted.result_.accept(X_test, y_test, thresholds={"roc_auc": Relative(by=0.05)})
+    assert verdict.baseline == "dummy"
+    assert verdict.baseline_metrics["roc_auc"] == 0.5
+    assert verdict.passed
+    failed = fitted.result_.accept(X_test, y_test, thresholds={"roc_auc": 0.999}, baseline=None)
+    assert not failed.passed

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
+from mlkit._acceptance import Relative, Verdict, accept
 from mlkit._associations import infer_task
 from mlkit._ensemble import EnsembleComparison, candidate_ensembles, compare_ensembles
 from mlkit._errors import ErrorAnalysis, analyse_errors
@@ -69,6 +70,13 @@ class SearchResult:
         Its mean cross-validated primary score.
     timings : dict of str to float
         Seconds spent in each stage.
+    model : estimator
+        The chosen model, refitted on all training rows.
+    dummy : estimator
+        The task's dummy model fitted on the training rows, the default
+        baseline of :meth:`accept`.
+    scorers : dict of str to scorer
+        The metrics, primary first.
     """
 
     task: str
@@ -82,6 +90,48 @@ class SearchResult:
     chosen_params: dict[str, Any]
     chosen_score: float
     timings: dict[str, float]
+    model: Any
+    dummy: Any
+    scorers: dict[str, Any]
+
+    def accept(
+        self,
+        X_test: pd.DataFrame,
+        y_test: Any,
+        *,
+        thresholds: Mapping[str, float | Relative],
+        baseline: Any = "dummy",
+    ) -> Verdict:
+        """Measure the chosen model on held-back rows and judge it against ``thresholds``.
+
+        Parameters
+        ----------
+        X_test, y_test : pandas.DataFrame, array-like
+            Rows the search never saw.
+        thresholds : mapping of str to float or Relative
+            A floor per metric: a number, or relative to the baseline.
+        baseline : "dummy", fitted estimator or None, default="dummy"
+            What relative thresholds compare against.
+
+        Returns
+        -------
+        Verdict
+            Every metric and check; ``verdict.raise_if_failed()`` raises
+            :class:`~mlkit.exceptions.AcceptanceError` on failure.
+        """
+        reference = self.dummy if isinstance(baseline, str) and baseline == "dummy" else baseline
+        verdict = accept(
+            self.model,
+            X_test,
+            y_test,
+            scorers=self.scorers,
+            thresholds=thresholds,
+            baseline=reference,
+            task=self.task,
+        )
+        log = logger.info if verdict.passed else logger.warning
+        log("acceptance test of %s: %s", self.chosen, "passed" if verdict.passed else "FAILED")
+        return verdict
 
     @property
     def leaderboard(self) -> pd.DataFrame:
@@ -245,6 +295,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         mark = lap("ensemble", mark)
         chosen, params, score, model = self._select(tuning, comparison, task)
         self.best_estimator_ = self._pipeline(model).fit(frame, target)
+        dummy = _dummy(task).fit(frame, target)
         lap("refit", mark)
         timings["total"] = time.monotonic() - started
         self.result_ = SearchResult(
@@ -259,6 +310,9 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
             chosen_params=params,
             chosen_score=score,
             timings=timings,
+            model=self.best_estimator_,
+            dummy=dummy,
+            scorers=scorers,
         )
         logger.info(
             "ModelSearch chose %s (%s %.4g) in %.1f s", chosen, primary, score, timings["total"]
@@ -390,3 +444,9 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
             best.best_score,
             self._member(best.family, best, task),
         )
+
+
+def _dummy(task: str) -> Any:
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    return DummyRegressor() if task == "regression" else DummyClassifier(strategy="prior")
