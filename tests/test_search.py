@@ -106,3 +106,18 @@ def test_the_result_runs_the_acceptance_test_on_held_back_rows(fitted):
     assert verdict.passed
     failed = fitted.result_.accept(X_test, y_test, thresholds={"roc_auc": 0.999}, baseline=None)
     assert not failed.passed
+
+
+def test_the_report_shows_every_stage(fitted, tmp_path):
+    html = fitted.result_.to_html(tmp_path / "search.html").read_text(encoding="utf-8")
+    for heading in [
+        "Screening leaderboard",
+        "Error analysis",
+        "Confusion matrix",
+        "Shortlist",
+        "Tuning",
+        "Ensembles against the best single model",
+    ]:
+        assert heading in html
+    assert "<svg" in html  # the leaderboard's error bars and the error-correlation heatmap
+    assert fitted.result_._repr_html_().startswith('<div class="mlkit-report">')

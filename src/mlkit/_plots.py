@@ -81,6 +81,22 @@ def bars(labels: Sequence[Any], values: Sequence[float], *, xlabel: str = "") ->
     return to_svg(figure)
 
 
+def error_bars(
+    labels: Sequence[Any], means: Sequence[float], stds: Sequence[float], *, xlabel: str = ""
+) -> Markup:
+    """Horizontal points with error bars (mean ± standard deviation), first label on top."""
+    figure = _figure(3.6, 0.35 + 0.22 * max(len(labels), 1))
+    axes = figure.add_subplot()
+    positions = np.arange(len(labels))
+    axes.errorbar(means, positions, xerr=stds, fmt="o", color=_COLOR, markersize=3, capsize=2)
+    axes.set_yticks(positions, [_short(label) for label in labels], fontsize=7)
+    axes.invert_yaxis()
+    axes.tick_params(axis="x", labelsize=7)
+    axes.set_xlabel(xlabel, fontsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    return to_svg(figure)
+
+
 def heatmap(matrix: pd.DataFrame, *, title: str, vmin: float = -1.0) -> Markup:
     """A labelled heatmap of a square matrix."""
     size = 1.6 + 0.32 * len(matrix)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -132,6 +133,29 @@ class SearchResult:
         log = logger.info if verdict.passed else logger.warning
         log("acceptance test of %s: %s", self.chosen, "passed" if verdict.passed else "FAILED")
         return verdict
+
+    def to_html(self, path: str | Path) -> Path:
+        """Write the search as one self-contained HTML report.
+
+        Parameters
+        ----------
+        path : str or Path
+            File to write; its folder must exist.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        from mlkit._results import write_text
+        from mlkit._search_report import render_search
+
+        return write_text(Path(path), render_search(self, standalone=True))
+
+    def _repr_html_(self) -> str:
+        from mlkit._search_report import render_search
+
+        return render_search(self, standalone=False)
 
     @property
     def leaderboard(self) -> pd.DataFrame:
