@@ -81,6 +81,7 @@ def test_a_small_time_budget_ends_tuning_early(churn_small):
         ({"families": ["boosted_magic"]}, "unknown families \\['boosted_magic'\\]"),
         ({"cv": "five"}, "The 'cv' parameter of ModelSearch must be an int or a Splitter"),
         ({"n_iter": 0}, "The 'n_iter' parameter"),
+        ({"halving": "yes"}, "The 'halving' parameter of ModelSearch must be a bool"),
     ],
 )
 def test_bad_parameters(churn_small, params, match):
@@ -121,3 +122,11 @@ def test_the_report_shows_every_stage(fitted, tmp_path):
         assert heading in html
     assert "<svg" in html  # the leaderboard's error bars and the error-correlation heatmap
     assert fitted.result_._repr_html_().startswith('<div class="mlkit-report">')
+
+
+def test_halving_search_runs_and_records_rungs(churn_small):
+    X, y = churn_small
+    search = ModelSearch(
+        families=["decision_tree", "naive_bayes"], n_iter=4, cv=3, halving=True, ensembles=False
+    ).fit(X, y)
+    assert all("rung" in t.trials.columns for t in search.result_.tuning.values())

@@ -69,3 +69,32 @@ def test_a_family_without_distributions_runs_its_standard_configuration_once(dat
     result = _tune(data, plain)
     assert list(result.trials["params"]) == [{}]
     assert result.best_params == {}
+
+
+def test_successive_halving_keeps_the_best_third_on_more_rows():
+    df = make_churn(1_500, random_state=12)
+    X, y = df.drop(columns="churned"), df["churned"]
+    folds = list(Splitter(n_splits=3).split(X, y))
+    primary, scorers = resolve_scoring(["roc_auc"], "binary")
+    result = tune(
+        _pipeline,
+        X,
+        y,
+        family=_family("decision_tree"),
+        folds=folds,
+        scorers=scorers,
+        primary=primary,
+        n_iter=9,
+        random_state=0,
+        n_jobs=None,
+        halving=True,
+    )
+    trials = result.trials
+    assert trials["rung"].tolist() == [0] * 9 + [1] * 3 + [2]
+    assert trials.loc[trials["rung"] == 0, "rows"].unique().tolist() == [500]
+    assert trials["rows"].iloc[-1] == 1_000  # the last rung uses every training row
+    survivors = set(trials.index[trials["rung"] == 1])
+    best_first = trials[trials["rung"] == 0].sort_values("roc_auc_mean", ascending=False)
+    assert survivors == set(best_first.index[:3])
+    assert result.best_params == trials["params"].iloc[-1]
+    assert result.best_score == trials["roc_auc_mean"].iloc[-1]

@@ -34,7 +34,7 @@ from mlkit._scoring import resolve_scoring
 from mlkit._screen import Screening, screen
 from mlkit._shortlist import Choice, shortlist
 from mlkit._tune import Tuning, tune
-from mlkit._validation import check_parameters, number_in, random_state
+from mlkit._validation import boolean, check_parameters, number_in, random_state
 from mlkit.exceptions import ConfigurationError
 
 __all__ = ["ModelSearch", "SearchResult"]
@@ -219,6 +219,9 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
     time_budget : float, optional
         Seconds for the whole search; tuning stops starting trials when its
         share is spent.
+    halving : bool, default=False
+        Tune by successive halving (candidates first scored on part of the
+        rows), for large data.
     n_jobs : int, optional
         Parallel jobs (joblib).
     random_state : int or None, default=0
@@ -236,6 +239,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         n_iter: int = 10,
         ensembles: bool = True,
         time_budget: float | None = None,
+        halving: bool = False,
         n_jobs: int | None = None,
         random_state: int | None = 0,
     ) -> None:
@@ -247,6 +251,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         self.n_iter = n_iter
         self.ensembles = ensembles
         self.time_budget = time_budget
+        self.halving = halving
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -271,6 +276,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
                 "n_iter": number_in(1, None, integral=True),
                 "time_budget": number_in(0, None, closed="neither", optional=True),
                 "random_state": random_state,
+                "halving": boolean,
             },
         )
         started = time.monotonic()
@@ -426,6 +432,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
                 n_iter=self.n_iter,
                 random_state=self.random_state,
                 deadline=deadline,
+                halving=self.halving,
                 **common,
             )
         return results

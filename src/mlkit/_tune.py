@@ -10,6 +10,7 @@ overrunning it.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -22,6 +23,9 @@ from mlkit._families import Family
 from mlkit._screen import Fold, FoldResult, evaluate
 
 __all__ = ["Tuning", "tune"]
+
+_FACTOR = 3
+_MIN_ROWS = 500
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ def tune(
     random_state: int | None,
     n_jobs: int | None,
     deadline: float | None = None,
+    halving: bool = False,
 ) -> Tuning:
     """Random-search ``family``'s hyperparameters with cross-validation.
 
@@ -95,50 +100,39 @@ def tune(
         Parallel jobs (joblib).
     deadline : float, optional
         A ``time.monotonic()`` instant after which no new batch starts.
+    halving : bool, default=False
+        Successive halving, for large data: every candidate is first scored
+        on a third of each fold's training rows (at least 500), the best third
+        go on with three times more, until the last few use every row.
 
     Returns
     -------
     Tuning
         Every trial and the best one.
     """
-    from joblib import Parallel, delayed, effective_n_jobs
     from sklearn.model_selection import ParameterSampler
 
     candidates: list[dict[str, Any]] = [{}]
     if family.distributions and n_iter > 1:
         sampler = ParameterSampler(family.distributions, n_iter - 1, random_state=random_state)
         candidates += list(sampler)
-    batch_size = max(1, effective_n_jobs(n_jobs))
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(candidates), batch_size):
-        if start and deadline is not None and time.monotonic() >= deadline:
-            logger.info(
-                "tuning %s stopped after %d of %d trials: time is up",
-                family.name,
-                len(rows),
-                len(candidates),
-            )
-            break
-        batch = candidates[start : start + batch_size]
-        jobs = (
-            delayed(evaluate)(
-                family.name,
-                build_pipeline(family.build(random_state, None).set_params(**params)),
-                X,
-                y,
-                number,
-                fold,
-                scorers,
-            )
-            for params in batch
-            for number, fold in enumerate(folds)
-        )
-        results: list[FoldResult] = Parallel(n_jobs=n_jobs)(jobs)
-        for offset, params in enumerate(batch):
-            mine = results[offset * len(folds) : (offset + 1) * len(folds)]
-            rows.append(_trial_row(start + offset, params, mine, scorers))
+    run = _TrialRunner(
+        build_pipeline,
+        X,
+        y,
+        family=family,
+        scorers=scorers,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        deadline=deadline,
+    )
+    if halving:
+        rows = _successive_halving(run, candidates, folds, primary, random_state)
+    else:
+        rows = run.trials(list(enumerate(candidates)), folds, rung=0, n_rows=None)
     trials = pd.DataFrame(rows).set_index("trial")
-    best = _best_position(trials, primary)
+    final = [i for i, row in enumerate(rows) if row["rung"] == rows[-1]["rung"]]
+    best = final[_best_position(trials.iloc[final], primary)]
     return Tuning(
         family=family.name,
         trials=trials,
@@ -146,6 +140,114 @@ def tune(
         best_score=float(rows[best][f"{primary}_mean"]),
         n_planned=len(candidates),
     )
+
+
+class _TrialRunner:
+    """Runs batches of trials on given folds, stopping at the deadline between batches."""
+
+    def __init__(
+        self,
+        build_pipeline: Callable[[Any], Any],
+        X: pd.DataFrame,
+        y: pd.Series,
+        *,
+        family: Family,
+        scorers: Mapping[str, Callable[..., float]],
+        random_state: int | None,
+        n_jobs: int | None,
+        deadline: float | None,
+    ) -> None:
+        self.build_pipeline = build_pipeline
+        self.X, self.y = X, y
+        self.family = family
+        self.scorers = scorers
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.deadline = deadline
+        self.n_run = 0  # trials run so far, all rungs
+
+    def trials(
+        self,
+        numbered: list[tuple[int, dict[str, Any]]],
+        folds: Sequence[Fold],
+        *,
+        rung: int,
+        n_rows: int | None,
+    ) -> list[dict[str, Any]]:
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        batch_size = max(1, effective_n_jobs(self.n_jobs))
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(numbered), batch_size):
+            late = self.deadline is not None and time.monotonic() >= self.deadline
+            if late and self.n_run:
+                logger.info(
+                    "tuning %s stopped after %d trials: time is up",
+                    self.family.name,
+                    self.n_run,
+                )
+                break
+            batch = numbered[start : start + batch_size]
+            jobs = (
+                delayed(evaluate)(
+                    self.family.name,
+                    self.build_pipeline(
+                        self.family.build(self.random_state, None).set_params(**params)
+                    ),
+                    self.X,
+                    self.y,
+                    number,
+                    fold,
+                    self.scorers,
+                )
+                for _, params in batch
+                for number, fold in enumerate(folds)
+            )
+            results: list[FoldResult] = Parallel(n_jobs=self.n_jobs)(jobs)
+            for offset, (trial, params) in enumerate(batch):
+                mine = results[offset * len(folds) : (offset + 1) * len(folds)]
+                rows.append(
+                    _trial_row(trial, params, mine, self.scorers) | {"rung": rung, "rows": n_rows}
+                )
+            self.n_run += len(batch)
+        return rows
+
+
+def _successive_halving(
+    run: _TrialRunner,
+    candidates: list[dict[str, Any]],
+    folds: Sequence[Fold],
+    primary: str,
+    random_state: int | None,
+) -> list[dict[str, Any]]:
+    """Every candidate on a third of the rows, the best third on three times more, ...
+
+    The last rung uses every training row of each fold, so the best trial's
+    score is comparable with the other families'.
+    """
+    n_train = min(len(train) for train, _ in folds)
+    rungs = max(0, int(math.log(len(candidates), _FACTOR)))
+    rng = np.random.default_rng(random_state)
+    shuffled = [(rng.permutation(train), test) for train, test in folds]
+    survivors = list(enumerate(candidates))
+    rows: list[dict[str, Any]] = []
+    for rung in range(rungs + 1):
+        n_rows = max(_MIN_ROWS, n_train // _FACTOR ** (rungs - rung))
+        if rung == rungs or n_rows >= n_train:
+            n_rows, rung_folds = n_train, list(folds)
+        else:
+            rung_folds = [(np.sort(train[:n_rows]), test) for train, test in shuffled]
+        measured = run.trials(survivors, rung_folds, rung=rung, n_rows=n_rows)
+        rows += measured
+        if rung == rungs or not measured:
+            break
+        ranked = sorted(
+            measured,
+            key=lambda row: -np.nan_to_num(row[f"{primary}_mean"], nan=-np.inf),
+        )
+        keep = {row["trial"] for row in ranked[: max(1, math.ceil(len(ranked) / _FACTOR))]}
+        survivors = [(trial, params) for trial, params in survivors if trial in keep]
+    return rows
 
 
 def _trial_row(
