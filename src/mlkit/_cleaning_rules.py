@@ -17,7 +17,9 @@ from pandas.errors import OutOfBoundsDatetime
 
 from mlkit._column_scan import (
     BOOLEAN_WORDS,
+    DATE_PATTERN,
     FALSE_WORDS,
+    PARSE_SHARE,
     TRUE_WORDS,
     factorize_labels,
     label_semantic,
@@ -27,10 +29,8 @@ from mlkit._column_scan import (
 )
 from mlkit.exceptions import DataError, DataFailure
 
-_PARSE_SHARE: Final = 0.95
 _ID_SHARE: Final = 0.99
 _SAFE_TO_SQUARE: Final = 1e150  # below this, sums of squares cannot overflow float64
-_DATE_PATTERN: Final = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}"
 _SHOWN: Final = 3
 _NS: Final = "datetime64[ns]"
 
@@ -173,12 +173,17 @@ def _numeric_reading(
     )
 
 
+def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal sorted values starts, and how long it is."""
+    edges = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1], True])
+    return edges[:-1], np.diff(edges)
+
+
 def _distinct_and_top(sorted_values: np.ndarray) -> tuple[int, int]:
     if len(sorted_values) == 0:
         return 0, 0
-    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1], True])
-    runs = np.diff(starts)
-    return len(runs), int(runs.max())
+    _, lengths = _runs(sorted_values)
+    return len(lengths), int(lengths.max())
 
 
 def _datetime_reading(stamps: pd.Series, repair: str | None) -> Reading:
@@ -287,7 +292,7 @@ def _parsed_reading(
         return None
     numbers = pd.to_numeric(pd.Series(uniques, dtype=object).map(tidy), errors="coerce")
     parsed = numbers.notna().to_numpy()
-    if counts[parsed].sum() >= _PARSE_SHARE * n_text:
+    if counts[parsed].sum() >= PARSE_SHARE * n_text:
         tokens = tuple(sorted({k for k, ok in zip(keys, parsed, strict=True) if not ok}))
         values = _take(numbers.to_numpy(dtype=np.float64), codes)
         shown = ", ".join(repr(token) if token else "blanks" for token in tokens[:_SHOWN])
@@ -296,8 +301,8 @@ def _parsed_reading(
             name, "numeric", values, "float64", f"numbers stored as text{note}", tokens
         )
     texts = pd.Series(uniques, dtype=object)
-    dated = texts.str.contains(_DATE_PATTERN, regex=True, na=False).to_numpy()
-    if counts[dated].sum() >= _PARSE_SHARE * n_text:
+    dated = texts.str.contains(DATE_PATTERN, regex=True, na=False).to_numpy()
+    if counts[dated].sum() >= PARSE_SHARE * n_text:
         stamps, _, problems = datetimes(name, series)
         if not problems:
             return _datetime_reading(stamps, "dates stored as text parsed (as UTC)")
@@ -403,9 +408,8 @@ def mean_and_std(values: np.ndarray) -> tuple[float, float]:
 
 
 def _mode(sorted_values: np.ndarray) -> float:
-    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1], True])
-    longest = int(np.argmax(np.diff(starts)))
-    return float(sorted_values[starts[longest]])
+    starts, lengths = _runs(sorted_values)
+    return float(sorted_values[starts[int(np.argmax(lengths))]])
 
 
 def _number(constant: Any, kind: str) -> float:

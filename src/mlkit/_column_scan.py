@@ -25,7 +25,8 @@ TRUE_WORDS: Final = frozenset({"yes", "y", "true", "t", "1", "on"})
 FALSE_WORDS: Final = frozenset({"no", "n", "false", "f", "0", "off"})
 BOOLEAN_WORDS: Final = TRUE_WORDS | FALSE_WORDS
 _TYPE_SAMPLE: Final = 1_000
-_PARSE_SHARE: Final = 0.95
+PARSE_SHARE: Final = 0.95  # share of values that must parse for text to count as numbers or dates
+DATE_PATTERN: Final = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}"
 _MIN_ROWS_FOR_ID: Final = 50
 _EXACT_INTEGERS: Final = 2.0**52  # below this span, float64 holds every integer exactly
 
@@ -440,12 +441,12 @@ def _parsed_kind(uniques: list[Any]) -> str | None:
     sample = _sample_text(uniques)
     if sample.empty:
         return None
-    if pd.to_numeric(sample, errors="coerce").notna().mean() >= _PARSE_SHARE:
+    if pd.to_numeric(sample, errors="coerce").notna().mean() >= PARSE_SHARE:
         return "numeric"
-    looks_dated = sample.str.contains(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}")
-    if looks_dated.mean() >= _PARSE_SHARE:
+    looks_dated = sample.str.contains(DATE_PATTERN)
+    if looks_dated.mean() >= PARSE_SHARE:
         dates = parse_dates(sample)
-        if dates.notna().mean() >= _PARSE_SHARE:
+        if dates.notna().mean() >= PARSE_SHARE:
             return "datetime"
     return None
 
