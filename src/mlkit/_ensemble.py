@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from mlkit._screen import Fold, FoldResult, evaluate
+from mlkit._screen import Fold, cross_evaluate
 
 __all__ = ["EnsembleComparison", "candidate_ensembles", "compare_ensembles"]
 
@@ -132,26 +132,16 @@ def compare_ensembles(
     EnsembleComparison
         The table and the ensembles kept.
     """
-    from joblib import Parallel, delayed
-
     contenders = {single[0]: single[1], **ensembles}
-    jobs = (
-        delayed(evaluate)(name, build_pipeline(model), X, y, number, fold, scorers)
-        for name, model in contenders.items()
-        for number, fold in enumerate(folds)
+    pipelines = [(name, build_pipeline(model)) for name, model in contenders.items()]
+    evaluated = dict(
+        zip(contenders, cross_evaluate(pipelines, X, y, folds, scorers, n_jobs), strict=True)
     )
-    results: list[FoldResult] = Parallel(n_jobs=n_jobs)(jobs)
     per_fold = {
-        name: np.array(
-            [
-                r.scores.get(primary, np.nan) if r.failure is None else np.nan
-                for r in results
-                if r.family == name
-            ]
-        )
-        for name in contenders
+        name: np.array([np.nan if r.failure else r.scores.get(primary, np.nan) for r in results])
+        for name, results in evaluated.items()
     }
-    failed = {name for name in contenders for r in results if r.family == name and r.failure}
+    failed = {name for name, results in evaluated.items() if any(r.failure for r in results)}
     base = per_fold[single[0]]
     rows = [_row(single[0], base, base, is_single=True)]
     rows += [

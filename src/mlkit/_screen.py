@@ -20,7 +20,7 @@ import pandas as pd
 
 from mlkit._families import Family, skip_reason
 
-__all__ = ["FoldResult", "Screening", "evaluate", "screen"]
+__all__ = ["FoldResult", "Screening", "cross_evaluate", "evaluate", "screen", "summarise"]
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +113,6 @@ def screen(
     Screening
         The leaderboard, out-of-fold predictions and skipped families.
     """
-    from joblib import Parallel, delayed
-
     skipped: dict[str, str] = {}
     runnable = []
     for family in families:
@@ -124,23 +122,9 @@ def screen(
         else:
             skipped[family.name] = reason
             logger.info("screening skips %s: %s", family.name, reason)
-    jobs = (
-        delayed(evaluate)(
-            family.name,
-            build_pipeline(family.build(random_state, None)),
-            X,
-            y,
-            fold_number,
-            fold,
-            scorers,
-        )
-        for family in runnable
-        for fold_number, fold in enumerate(folds)
-    )
-    results: list[FoldResult] = Parallel(n_jobs=n_jobs)(jobs)
-    by_family: dict[str, list[FoldResult]] = {}
-    for result in results:
-        by_family.setdefault(result.family, []).append(result)
+    pipelines = [(f.name, build_pipeline(f.build(random_state, None))) for f in runnable]
+    evaluated = cross_evaluate(pipelines, X, y, folds, scorers, n_jobs)
+    by_family = {name: results for (name, _), results in zip(pipelines, evaluated, strict=True)}
     rows, predictions = [], {}
     for name, fold_results in by_family.items():
         failure = next((r.failure for r in fold_results if r.failure), None)
@@ -148,7 +132,10 @@ def screen(
             skipped[name] = f"failed to fit: {failure}"
             logger.warning("screening: %s failed to fit: %s", name, failure)
             continue
-        rows.append(_leaderboard_row(name, fold_results, scorers))
+        found = dict.fromkeys(w for r in fold_results for w in r.warnings)
+        rows.append(
+            {"model": name, **summarise(fold_results, scorers), "warnings": "; ".join(found)}
+        )
         predictions[name] = _out_of_fold(fold_results, len(X))
     return Screening(
         leaderboard=_rank(pd.DataFrame(rows), primary),
@@ -221,21 +208,46 @@ def _score(scorer: Callable[..., float], pipeline: Any, X: pd.DataFrame, y: pd.S
         return float("nan")
 
 
-def _leaderboard_row(
-    name: str, fold_results: Sequence[FoldResult], scorers: Mapping[str, Any]
-) -> dict[str, Any]:
-    row: dict[str, Any] = {"model": name}
+def cross_evaluate(
+    pipelines: Sequence[tuple[str, Any]],
+    X: pd.DataFrame,
+    y: pd.Series,
+    folds: Sequence[Fold],
+    scorers: Mapping[str, Callable[..., float]],
+    n_jobs: int | None,
+) -> list[list[FoldResult]]:
+    """Every named pipeline on every fold, in parallel: one list of fold results per pipeline.
+
+    Each job fits its own clone, so no two folds share a fitted object.
+    """
+    from joblib import Parallel, delayed
+    from sklearn.base import clone
+
+    jobs = (
+        delayed(evaluate)(name, clone(pipeline), X, y, number, fold, scorers)
+        for name, pipeline in pipelines
+        for number, fold in enumerate(folds)
+    )
+    results: list[FoldResult] = Parallel(n_jobs=n_jobs)(jobs)
+    k = len(folds)
+    return [results[i * k : (i + 1) * k] for i in range(len(pipelines))]
+
+
+def summarise(fold_results: Sequence[FoldResult], scorers: Mapping[str, Any]) -> dict[str, float]:
+    """Mean and standard deviation over folds of every metric, and mean fit and predict times.
+
+    A metric the model cannot compute on any fold (no ``predict_proba``) is ``nan``.
+    """
+    row: dict[str, float] = {}
     for metric in scorers:
-        values = np.array([r.scores[metric] for r in fold_results])
-        if np.isnan(values).all():  # the model cannot produce what the metric needs
-            row[f"{metric}_mean"] = row[f"{metric}_std"] = float("nan")
-            continue
-        row[f"{metric}_mean"] = float(values.mean())
-        row[f"{metric}_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+        values = np.array([r.scores.get(metric, np.nan) for r in fold_results], dtype=float)
+        known = values[~np.isnan(values)]
+        row[f"{metric}_mean"] = float(known.mean()) if len(known) else float("nan")
+        row[f"{metric}_std"] = (
+            float(known.std(ddof=1)) if len(known) > 1 else (0.0 if len(known) else float("nan"))
+        )
     row["fit_time"] = float(np.mean([r.fit_time for r in fold_results]))
     row["predict_time"] = float(np.mean([r.predict_time for r in fold_results]))
-    found = dict.fromkeys(w for r in fold_results for w in r.warnings)
-    row["warnings"] = "; ".join(found)
     return row
 
 

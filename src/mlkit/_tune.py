@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mlkit._families import Family
-from mlkit._screen import Fold, FoldResult, evaluate
+from mlkit._screen import Fold, FoldResult, cross_evaluate, summarise
 
 __all__ = ["Tuning", "tune"]
 
@@ -174,7 +174,7 @@ class _TrialRunner:
         rung: int,
         n_rows: int | None,
     ) -> list[dict[str, Any]]:
-        from joblib import Parallel, delayed, effective_n_jobs
+        from joblib import effective_n_jobs
 
         batch_size = max(1, effective_n_jobs(self.n_jobs))
         rows: list[dict[str, Any]] = []
@@ -188,26 +188,20 @@ class _TrialRunner:
                 )
                 break
             batch = numbered[start : start + batch_size]
-            jobs = (
-                delayed(evaluate)(
+            pipelines = [
+                (
                     self.family.name,
                     self.build_pipeline(
                         self.family.build(self.random_state, None).set_params(**params)
                     ),
-                    self.X,
-                    self.y,
-                    number,
-                    fold,
-                    self.scorers,
                 )
                 for _, params in batch
-                for number, fold in enumerate(folds)
-            )
-            results: list[FoldResult] = Parallel(n_jobs=self.n_jobs)(jobs)
-            for offset, (trial, params) in enumerate(batch):
-                mine = results[offset * len(folds) : (offset + 1) * len(folds)]
+            ]
+            evaluated = cross_evaluate(pipelines, self.X, self.y, folds, self.scorers, self.n_jobs)
+            for (trial, params), results in zip(batch, evaluated, strict=True):
                 rows.append(
-                    _trial_row(trial, params, mine, self.scorers) | {"rung": rung, "rows": n_rows}
+                    _trial_row(trial, params, results, self.scorers)
+                    | {"rung": rung, "rows": n_rows}
                 )
             self.n_run += len(batch)
         return rows
@@ -253,16 +247,12 @@ def _successive_halving(
 def _trial_row(
     number: int, params: dict[str, Any], results: Sequence[FoldResult], scorers: Mapping[str, Any]
 ) -> dict[str, Any]:
-    row: dict[str, Any] = {"trial": number, "params": params}
     failure = next((r.failure for r in results if r.failure), None)
-    for metric in scorers:
-        values = np.array([r.scores.get(metric, np.nan) for r in results], dtype=np.float64)
-        known = values[~np.isnan(values)]
-        row[f"{metric}_mean"] = float(known.mean()) if failure is None and len(known) else np.nan
-        row[f"{metric}_std"] = float(known.std(ddof=1)) if len(known) > 1 else np.nan
-    row["fit_time"] = float(np.mean([r.fit_time for r in results]))
-    row["failure"] = failure
-    return row
+    summary = summarise(results, scorers)
+    if failure is not None:  # a trial that failed on any fold is not ranked
+        summary |= {f"{metric}_mean": float("nan") for metric in scorers}
+    del summary["predict_time"]
+    return {"trial": number, "params": params, **summary, "failure": failure}
 
 
 def _best_position(trials: pd.DataFrame, primary: str) -> int:
