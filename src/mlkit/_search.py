@@ -321,9 +321,10 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         mark = lap("analyse", mark)
         tuning = self._tune(frame, target, choices, task, started, common)
         mark = lap("tune", mark)
-        comparison = self._compare(frame, target, tuning, task, common)
+        members = self._members(tuning, task)
+        comparison, candidates = self._compare(frame, target, members, task, common)
         mark = lap("ensemble", mark)
-        chosen, params, score, model = self._select(tuning, comparison, task)
+        chosen, params, score, model = _select(tuning, members, comparison, candidates)
         self.best_estimator_ = self._pipeline(model).fit(frame, target)
         dummy = _dummy(task).fit(frame, target)
         lap("refit", mark)
@@ -437,44 +438,48 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
             )
         return results
 
-    def _member(self, name: str, tuning: Tuning, task: str) -> Any:
-        family = next(f for f in families(task) if f.name == name)
-        return family.build(self.random_state, None).set_params(**tuning.best_params)
+    def _members(self, tuning: dict[str, Tuning], task: str) -> list[tuple[str, Any]]:
+        """The tuned models, unfitted, best first."""
+        by_name = {family.name: family for family in families(task)}
+        ranked = sorted(tuning.values(), key=lambda t: -t.best_score)
+        return [
+            (
+                t.family,
+                by_name[t.family].build(self.random_state, None).set_params(**t.best_params),
+            )
+            for t in ranked
+        ]
 
     def _compare(
         self,
         frame: pd.DataFrame,
         target: pd.Series,
-        tuning: dict[str, Tuning],
+        members: list[tuple[str, Any]],
         task: str,
         common: dict[str, Any],
-    ) -> EnsembleComparison | None:
-        if not self.ensembles or len(tuning) < 2:
-            return None
-        ranked = sorted(tuning.values(), key=lambda t: -t.best_score)
-        members = [(t.family, self._member(t.family, t, task)) for t in ranked]
+    ) -> tuple[EnsembleComparison | None, dict[str, Any]]:
+        if not self.ensembles or len(members) < 2:
+            return None, {}
         candidates = candidate_ensembles(members, task=task, random_state=self.random_state)
-        return compare_ensembles(
+        comparison = compare_ensembles(
             self._pipeline, frame, target, single=members[0], ensembles=candidates, **common
         )
+        return comparison, candidates
 
-    def _select(
-        self, tuning: dict[str, Tuning], comparison: EnsembleComparison | None, task: str
-    ) -> tuple[str, dict[str, Any], float, Any]:
-        best = max(tuning.values(), key=lambda t: t.best_score)
-        if comparison is not None and comparison.kept:
-            name = comparison.kept[0]
-            ranked = sorted(tuning.values(), key=lambda t: -t.best_score)
-            members = [(t.family, self._member(t.family, t, task)) for t in ranked]
-            model = candidate_ensembles(members, task=task, random_state=self.random_state)[name]
-            score = float(comparison.table["score_mean"].to_dict()[name])
-            return name, {}, score, model
-        return (
-            best.family,
-            best.best_params,
-            best.best_score,
-            self._member(best.family, best, task),
-        )
+
+def _select(
+    tuning: dict[str, Tuning],
+    members: list[tuple[str, Any]],
+    comparison: EnsembleComparison | None,
+    candidates: dict[str, Any],
+) -> tuple[str, dict[str, Any], float, Any]:
+    """The best ensemble kept, else the best tuned model (``members`` is best first)."""
+    if comparison is not None and comparison.kept:
+        name = comparison.kept[0]
+        score = float(comparison.table["score_mean"].to_dict()[name])
+        return name, {}, score, candidates[name]
+    name, model = members[0]
+    return name, tuning[name].best_params, tuning[name].best_score, model
 
 
 def _dummy(task: str) -> Any:
