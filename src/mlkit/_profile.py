@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from mlkit._results import json_safe, write_text
+from mlkit._results import HtmlReport, json_safe
 from mlkit.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _frames_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) 
 
 
 @attrs.frozen(kw_only=True)
-class Profile:
+class Profile(HtmlReport):
     """What :class:`~mlkit.Profiler` found in a frame.
 
     A frozen value: build one with :meth:`mlkit.Profiler.profile`.
@@ -424,27 +424,10 @@ class Profile:
 
         return validate_frame(self.to_schema(), df, subject="The frame given to Profile.validate")
 
-    def to_html(self, path: str | Path) -> Path:
-        """Write the profile as one self-contained HTML report.
-
-        Parameters
-        ----------
-        path : str or Path
-            File to write; its folder must exist.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
+    def _render(self, *, standalone: bool) -> str:
         from mlkit._profile_report import render_profile
 
-        return write_text(Path(path), render_profile(self, standalone=True))
-
-    def _repr_html_(self) -> str:
-        from mlkit._profile_report import render_profile
-
-        return render_profile(self, standalone=False)
+        return render_profile(self, standalone=standalone)
 
     def __repr__(self) -> str:
         kinds = sorted({a.kind for a in self.alerts})

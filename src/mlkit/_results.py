@@ -13,6 +13,33 @@ import pandas as pd
 from mlkit.exceptions import ConfigurationError
 
 
+class HtmlReport:
+    """Gives a result ``to_html(path)`` and a notebook view from its ``_render`` method."""
+
+    __slots__ = ()
+
+    def _render(self, *, standalone: bool) -> str:  # pragma: no cover - every result defines it
+        raise NotImplementedError
+
+    def to_html(self, path: str | Path) -> Path:
+        """Write the result as one self-contained HTML report.
+
+        Parameters
+        ----------
+        path : str or Path
+            File to write; its folder must exist.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        return write_text(Path(path), self._render(standalone=True))
+
+    def _repr_html_(self) -> str:
+        return self._render(standalone=False)
+
+
 def write_text(path: Path, text: str) -> Path:
     """Write a report file, refusing with a clear error when its folder is missing."""
     if not path.parent.exists():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -11,7 +10,7 @@ import pandas as pd
 
 from mlkit._frame_checks import non_string_names, repeated_names, require_frame
 from mlkit._html import cards, escape, page
-from mlkit._results import write_text
+from mlkit._results import HtmlReport
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
 
 __all__ = ["RowCleaning", "clean_rows"]
@@ -20,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class RowCleaning:
+class RowCleaning(HtmlReport):
     """The rows kept for training, and how many were dropped and why.
 
     Attributes
@@ -71,24 +70,6 @@ class RowCleaning:
                 ],
             }
         ).set_index("step")
-
-    def to_html(self, path: str | Path) -> Path:
-        """Write the counts as one self-contained HTML file.
-
-        Parameters
-        ----------
-        path : str or Path
-            File to write; its folder must exist.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
-        return write_text(Path(path), self._render(standalone=True))
-
-    def _repr_html_(self) -> str:
-        return self._render(standalone=False)
 
     def _render(self, *, standalone: bool) -> str:
         figures = [

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -30,6 +29,7 @@ from mlkit._estimator_input import check_fitted
 from mlkit._families import Family, families
 from mlkit._feature_checks import check_target
 from mlkit._frame_checks import require_frame
+from mlkit._results import HtmlReport
 from mlkit._scoring import resolve_scoring
 from mlkit._screen import Screening, screen
 from mlkit._shortlist import Choice, shortlist
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class SearchResult:
+class SearchResult(HtmlReport):
     """Everything a search measured, stage by stage.
 
     Attributes
@@ -134,28 +134,10 @@ class SearchResult:
         log("acceptance test of %s: %s", self.chosen, "passed" if verdict.passed else "FAILED")
         return verdict
 
-    def to_html(self, path: str | Path) -> Path:
-        """Write the search as one self-contained HTML report.
-
-        Parameters
-        ----------
-        path : str or Path
-            File to write; its folder must exist.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
-        from mlkit._results import write_text
+    def _render(self, *, standalone: bool) -> str:
         from mlkit._search_report import render_search
 
-        return write_text(Path(path), render_search(self, standalone=True))
-
-    def _repr_html_(self) -> str:
-        from mlkit._search_report import render_search
-
-        return render_search(self, standalone=False)
+        return render_search(self, standalone=standalone)
 
     @property
     def leaderboard(self) -> pd.DataFrame:

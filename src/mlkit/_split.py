@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import attrs
@@ -13,7 +12,7 @@ import pandas as pd
 from mlkit._associations import as_python, infer_task
 from mlkit._html import cards, escape, page, table
 from mlkit._profile import Task
-from mlkit._results import json_safe, write_text
+from mlkit._results import HtmlReport, json_safe
 
 __all__ = ["Split", "make_split"]
 
@@ -65,7 +64,7 @@ def _shares(counts: pd.Series) -> dict[Any, tuple[int, float]]:
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class Split:
+class Split(HtmlReport):
     """A hold-out split made by :meth:`Splitter.split <mlkit.Splitter.split>`.
 
     Attributes
@@ -206,24 +205,6 @@ class Split:
             side: {"n_rows": sizes[side], **s} for side, s in (self.target_summary or {}).items()
         }
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("side")
-
-    def to_html(self, path: str | Path) -> Path:
-        """Write the split as one self-contained HTML report.
-
-        Parameters
-        ----------
-        path : str or Path
-            File to write; its folder must exist.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
-        return write_text(Path(path), self._render(standalone=True))
-
-    def _repr_html_(self) -> str:
-        return self._render(standalone=False)
 
     def __repr__(self) -> str:
         return (
