@@ -487,7 +487,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         )
 
     def _plan(self, name: str, series: pd.Series, y: pd.Series | None) -> tuple[Any, ...]:
-        if _is_categorical(series):
+        if is_label_dtype(series.dtype):
             _refuse_options(name, "labels", {"scale_per_column": self.scale_per_column})
             encoding = (self.encode_per_column or {}).get(name, self.encode)
             if encoding == "auto":
@@ -685,10 +685,6 @@ def _target_encoder(task: str, y: pd.Series, smooth: float | str, random_state: 
     splitter = StratifiedKFold if stratify else KFold
     folds = splitter(_CV_FOLDS, shuffle=True, random_state=random_state)
     return TargetEncoder(target_type=target_type, smooth=smooth, cv=folds)
-
-
-def _is_categorical(series: pd.Series) -> bool:
-    return is_label_dtype(series.dtype)
 
 
 def _scaler(name: str) -> Any:
