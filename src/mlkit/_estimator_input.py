@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlkit._frame_checks import non_string_names, nul_in_names, repeated_names
+from mlkit._frame_checks import (
+    data_error,
+    non_string_names,
+    nul_in_names,
+    repeated_names,
+)
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure, NotFittedError
 
 
@@ -60,15 +65,17 @@ def input_frame(estimator: Any, X: Any, *, fitting: bool, min_rows: int = 1) -> 
     if problems:
         raise DataError.from_failures(subject, problems)
     if frame.shape[1] == 0:
-        _fail(
+        raise data_error(
             subject,
+            None,
             "no_columns",
             f"0 feature(s) (shape={frame.shape}) while a minimum of 1 is required.",
         )
     if fitting:
         if len(frame) < min_rows:
-            _fail(
+            raise data_error(
                 subject,
+                None,
                 "too_few_rows",
                 f"{len(frame)} sample(s) given; {owner} needs at least "
                 f"{min_rows} rows to learn from (got n_samples={len(frame)}, 1 sample is not "
@@ -157,16 +164,11 @@ def transformer_tags(tags: Any) -> Any:
     return tags
 
 
-def _fail(subject: str, reason: str, message: str) -> None:
-    raise DataError.from_failures(
-        subject, [DataFailure(column=None, reason=reason, message=message)]
-    )
-
-
 def _array_frame(X: Any, subject: str) -> pd.DataFrame:
     if hasattr(X, "toarray") or hasattr(X, "tocsr"):
-        _fail(
+        raise data_error(
             subject,
+            None,
             "sparse_input",
             "sparse input is not supported; pass a DataFrame, or "
             "densify the matrix with .toarray()",
@@ -174,14 +176,16 @@ def _array_frame(X: Any, subject: str) -> pd.DataFrame:
     try:
         array = np.asarray(X)
     except (TypeError, ValueError) as error:
-        _fail(
+        raise data_error(
             subject,
+            None,
             "not_a_table",
             f"cannot read the input as a table ({error}); pass a pandas DataFrame",
-        )
+        ) from None
     if array.ndim != 2:
-        _fail(
+        raise data_error(
             subject,
+            None,
             "not_two_dimensional",
             f"Expected a 2D table, got an array of shape "
             f"{array.shape}. Reshape your data: pass a DataFrame, or array.reshape(-1, 1) for "
@@ -206,15 +210,17 @@ def _match_fitted_input(
     if named and fitted_named:
         return frame
     if fitted_named:
-        _fail(
+        raise data_error(
             subject,
+            None,
             "unnamed_columns",
             f"{owner} was fitted on a DataFrame; pass a DataFrame "
             f"with the columns {list(estimator.feature_names_in_)!r}",
         )
     if frame.shape[1] != estimator.n_features_in_:
-        _fail(
+        raise data_error(
             subject,
+            None,
             "wrong_column_count",
             f"X has {frame.shape[1]} features, but {owner} is "
             f"expecting {estimator.n_features_in_} features as input.",

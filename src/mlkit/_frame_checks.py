@@ -94,3 +94,18 @@ def repeated_names(df: pd.DataFrame) -> list[DataFailure]:
 
 def _as_text(name: Hashable) -> str:
     return name if isinstance(name, str) else repr(name)
+
+
+def data_error(
+    subject: str,
+    column: str | None,
+    reason: str,
+    message: str,
+    count: int = 0,
+    examples: tuple[Any, ...] = (),
+) -> DataError:
+    """A DataError with one failure, for the caller to raise."""
+    failure = DataFailure(
+        column=column, reason=reason, message=message, count=count, examples=examples
+    )
+    return DataError.from_failures(subject, [failure])

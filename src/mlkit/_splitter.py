@@ -11,7 +11,12 @@ import numpy as np
 import pandas as pd
 
 from mlkit._associations import as_python, infer_task
-from mlkit._frame_checks import non_string_names, repeated_names, require_frame
+from mlkit._frame_checks import (
+    data_error,
+    non_string_names,
+    repeated_names,
+    require_frame,
+)
 from mlkit._split import Split, Strategy, make_split
 from mlkit._validation import Named, number_in, one_of, random_state
 from mlkit.exceptions import ConfigurationError, DataError, DataFailure
@@ -277,7 +282,7 @@ class Splitter:
             )
         if n < k:
             message = f"X has {n} row(s); {k}-fold cross-validation needs at least {k}"
-            _data_error(_FOLDS, None, "too_few_rows", message, n)
+            raise data_error(_FOLDS, None, "too_few_rows", message, n)
         if strategy == "stratified":
             return self._stratified_folds(target, n)
         if strategy == "group":
@@ -359,32 +364,18 @@ def _raise_if_missing(series: pd.Series, role: str) -> None:
         raise DataError.from_failures(_FOLDS, failures)
 
 
-def _data_error(
-    subject: str,
-    column: str | None,
-    reason: str,
-    message: str,
-    count: int = 0,
-    examples: tuple[Any, ...] = (),
-) -> NoReturn:
-    failure = DataFailure(
-        column=column, reason=reason, message=message, count=count, examples=examples
-    )
-    raise DataError.from_failures(subject, [failure])
-
-
 def _n_rows(X: Any) -> int:
     """Rows of anything with a length or a shape; a DataError for anything else."""
     try:
         return int(X.shape[0]) if hasattr(X, "shape") else len(X)
     except (TypeError, IndexError):
-        _data_error(
+        raise data_error(
             _FOLDS,
             None,
             "not_a_table",
             f"X must hold one row per sample (a DataFrame, an array or a list); got "
             f"{type(X).__name__}",
-        )
+        ) from None
 
 
 def _unusable_values(series: pd.Series, role: str) -> list[DataFailure]:
@@ -422,7 +413,7 @@ def _test_rows(n: int, test_size: float) -> int:
             f"{n} row(s) cannot be split with test_size={test_size}: each side needs at least "
             "one row. Use more rows or another test_size"
         )
-        _data_error(_HOLD_OUT, None, "too_few_rows", message, n)
+        raise data_error(_HOLD_OUT, None, "too_few_rows", message, n)
     return n_test
 
 
@@ -437,7 +428,7 @@ def _class_codes(y: pd.Series, minimum: int, need: str, subject: str) -> np.ndar
             f"least {minimum} per class; merge rare classes, or use strategy='random'"
         )
         examples = tuple(as_python(labels[i]) for i in rare[:5])
-        _data_error(subject, _name(y), "class_too_small", message, int(rare.size), examples)
+        raise data_error(subject, _name(y), "class_too_small", message, int(rare.size), examples)
     return codes
 
 
@@ -448,7 +439,7 @@ def _group_codes(groups: pd.Series, minimum: int, need: str, subject: str) -> np
             f"{len(uniques)} distinct group(s); {need} needs at least {minimum}. Use a finer "
             "group column, fewer folds, or another strategy"
         )
-        _data_error(subject, _name(groups), "too_few_groups", message, len(uniques))
+        raise data_error(subject, _name(groups), "too_few_groups", message, len(uniques))
     return codes
 
 
@@ -466,7 +457,7 @@ def _time_codes(series: pd.Series, subject: str) -> np.ndarray:
         f"the time column holds {kind} values ({series.dtype}) that have no time order; "
         "convert it with pandas.to_datetime(...) or to numbers first"
     )
-    _data_error(subject, _name(series), "time_not_orderable", message)
+    raise data_error(subject, _name(series), "time_not_orderable", message)
 
 
 def _time_order(
@@ -481,7 +472,7 @@ def _time_order(
             f"{cuts.size + 1} distinct time(s); {need} needs at least {minimum}, since equal "
             "times stay on one side. Use a finer time column or fewer folds"
         )
-        _data_error(subject, _name(series), "too_few_times", message, int(cuts.size + 1))
+        raise data_error(subject, _name(series), "too_few_times", message, int(cuts.size + 1))
     return order, cuts
 
 
@@ -499,7 +490,7 @@ def _stratified_test(
     counts = np.bincount(codes)
     n, n_classes = int(counts.sum()), counts.size
     if not n_classes <= n_test <= n - n_classes:
-        _data_error(
+        raise data_error(
             _HOLD_OUT,
             column,
             "class_too_small",
