@@ -8,6 +8,7 @@ is private. Errors live in :mod:`mlkit.exceptions`, demo data in
 from __future__ import annotations
 
 from mlkit import datasets, exceptions
+from mlkit._acceptance import Check, Relative, Verdict
 from mlkit._cleaner import Cleaner
 from mlkit._features import FeatureBuilder
 from mlkit._profile import (
@@ -21,6 +22,7 @@ from mlkit._profile import (
 )
 from mlkit._profiler import Profiler
 from mlkit._rows import RowCleaning, clean_rows
+from mlkit._search import ModelSearch, SearchResult
 from mlkit._split import Split
 from mlkit._splitter import Splitter
 from mlkit.exceptions import (
@@ -33,6 +35,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Alert",
+    "Check",
     "Cleaner",
     "ColumnProfile",
     "ConfigurationError",
@@ -40,14 +43,18 @@ __all__ = [
     "FeatureBuilder",
     "Histogram",
     "MlkitError",
+    "ModelSearch",
     "NumericSummary",
     "Profile",
     "Profiler",
+    "Relative",
     "RowCleaning",
+    "SearchResult",
     "Split",
     "Splitter",
     "TargetProfile",
     "TargetSuggestion",
+    "Verdict",
     "__version__",
     "clean_rows",
     "datasets",
