@@ -112,3 +112,66 @@ def test_warnings_are_recorded_in_the_leaderboard(data):
     )
     result = _screen(X, y, [stubborn])
     assert "ConvergenceWarning" in result.leaderboard.loc["stubborn", "warnings"]
+
+
+def _named(*names):
+    by_name = {f.name: f for f in families("binary")}
+    return [by_name[name] for name in names]
+
+
+def test_under_a_deadline_families_run_in_turn_until_their_estimate_no_longer_fits(data):
+    import time
+
+    X, y = data
+    heard = []
+    result = _screen(
+        X,
+        y,
+        _named("logistic_regression", "naive_bayes", "random_forest", "decision_tree"),
+        deadline=time.monotonic() + 60,
+        fold_costs={"random_forest": 100.0},  # estimated beyond the screening window
+        on_result=heard.append,
+    )
+    assert set(result.leaderboard.index) == {"logistic_regression", "naive_bayes", "decision_tree"}
+    assert result.skipped["random_forest"].startswith("time budget: screening it needs about 375")
+    assert len(heard) == 3 * 3  # every fold of every family that ran
+
+
+def test_a_passed_deadline_still_screens_the_first_family(data):
+    import time
+
+    X, y = data
+    result = _screen(X, y, _named("naive_bayes", "decision_tree"), deadline=time.monotonic())
+    assert list(result.leaderboard.index) == ["naive_bayes"]
+    assert "time budget" in result.skipped["decision_tree"]
+
+
+def test_fold_costs_are_extrapolated_from_two_samples(data):
+    from mlkit._screen import estimate_fold_costs
+
+    X, y = data
+    X = pd.concat([X] * 5, ignore_index=True)  # 3,000 rows: both samples fit
+    y = pd.concat([y] * 5, ignore_index=True)
+    chosen = _named("naive_bayes", "random_forest")
+    small = estimate_fold_costs(
+        _pipeline, X, y, families=chosen, n_train=2_500, random_state=0, n_jobs=None
+    )
+    large = estimate_fold_costs(
+        _pipeline, X, y, families=chosen, n_train=250_000, random_state=0, n_jobs=None
+    )
+    assert set(small) == {"naive_bayes", "random_forest"}
+    assert all(cost > 0 for cost in small.values())
+    assert large["random_forest"] > small["random_forest"]
+
+
+def test_a_family_that_fails_on_the_pilot_sample_gets_no_estimate(data):
+    from mlkit._screen import estimate_fold_costs
+
+    X, y = data
+    failing = Family(
+        name="failing", task="classification", build=lambda rs, nj: _Fragile(), distributions={}
+    )
+    costs = estimate_fold_costs(
+        _pipeline, X, y, families=[failing], n_train=10_000, random_state=0, n_jobs=None
+    )
+    assert costs == {}

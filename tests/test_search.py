@@ -22,7 +22,7 @@ def churn_small():
 @pytest.fixture(scope="module")
 def fitted(churn_small):
     X, y = churn_small
-    return ModelSearch(families=FAST, n_iter=3, cv=3).fit(X, y)
+    return ModelSearch(families=FAST, n_iter=3, cv=3, progress=False).fit(X, y)
 
 
 def test_every_stage_is_in_the_result(fitted, churn_small):
@@ -35,23 +35,58 @@ def test_every_stage_is_in_the_result(fitted, churn_small):
     assert set(result.tuning) == set(admitted)
     assert all(len(t.trials) == 3 for t in result.tuning.values())
     assert result.ensembles is not None
-    assert result.chosen in set(result.tuning) | set(result.ensembles.table.index)
+    finalists = set(result.tuning) | set(result.ensembles.kept) | {"logistic_regression"}
+    assert result.chosen in finalists
+    assert set(result.selection.table.index) <= finalists
     assert set(result.timings) == {"screen", "analyse", "tune", "ensemble", "refit", "total"}
+    assert all(t.trials.loc[0, "source"] == "screening" for t in result.tuning.values())
     json.dumps(result.to_dict(), allow_nan=False)
     assert fitted.predict(X).shape == (len(X),)
     assert fitted.predict_proba(X).shape == (len(X), 2)
     assert 0.5 < fitted.score(X, y) <= 1.0
 
 
-def test_the_chosen_model_is_at_least_as_good_as_the_screened_best(fitted):
+def test_the_chosen_model_is_within_one_standard_error_of_the_best_finalist(fitted):
     result = fitted.result_
+    table = result.selection.table
+    best = table["score_mean"].idxmax()
+    se = table.loc[best, "score_std"] / np.sqrt(3)
+    assert result.selection.rule == "one_se"
+    assert result.chosen_score >= table.loc[best, "score_mean"] - se - 1e-12
+    chosen = table.index[table["chosen"]].tolist()
+    assert chosen == [result.chosen]
+
+
+def test_selecting_the_best_mean_never_chooses_below_the_screened_best(churn_small):
+    X, y = churn_small
+    search = ModelSearch(
+        families=FAST, n_iter=2, cv=3, selection="best", ensembles=False, progress=False
+    )
+    result = search.fit(X, y).result_
     best_screened = result.leaderboard[f"{result.primary}_mean"].iloc[0]
     assert result.chosen_score >= best_screened - 1e-12
+    assert result.chosen_score == result.selection.table["score_mean"].max()
+
+
+def test_the_simple_baseline_stays_in_the_final_race(churn_small):
+    X, y = churn_small
+    search = ModelSearch(
+        families=["logistic_regression", "decision_tree", "naive_bayes", "k_nearest_neighbours"],
+        n_iter=2,
+        cv=3,
+        ensembles=False,
+        progress=False,
+    ).fit(X, y)
+    result = search.result_
+    assert "logistic_regression" in result.selection.table.index
+    kinds = result.selection.table["kind"].to_dict()
+    expected = "tuned" if "logistic_regression" in result.tuning else "baseline"
+    assert kinds["logistic_regression"] == expected
 
 
 def test_same_seed_same_search(churn_small, fitted):
     X, y = churn_small
-    again = ModelSearch(families=FAST, n_iter=3, cv=3).fit(X, y)
+    again = ModelSearch(families=FAST, n_iter=3, cv=3, progress=False).fit(X, y)
     assert again.result_.chosen == fitted.result_.chosen
     np.testing.assert_allclose(
         again.result_.leaderboard["roc_auc_mean"], fitted.result_.leaderboard["roc_auc_mean"]
@@ -62,17 +97,56 @@ def test_regression_without_ensembles():
     df = make_churn(400, task="regression", random_state=8)
     X, y = df.drop(columns="next_year_spend"), df["next_year_spend"]
     search = ModelSearch(
-        families=["ridge", "decision_tree"], n_iter=2, cv=Splitter(n_splits=3), ensembles=False
+        families=["ridge", "decision_tree"],
+        n_iter=2,
+        cv=Splitter(n_splits=3),
+        ensembles=False,
+        progress=False,
     ).fit(X, y)
     assert search.result_.primary == "neg_root_mean_squared_error"
     assert search.result_.ensembles is None
     assert search.predict(X).shape == (400,)
 
 
-def test_a_small_time_budget_ends_tuning_early(churn_small):
+def test_a_tiny_time_budget_still_gives_a_model_and_says_what_it_skipped(churn_small):
     X, y = churn_small
-    search = ModelSearch(families=FAST, n_iter=50, cv=3, time_budget=0.01).fit(X, y)
-    assert any(t.stopped_early for t in search.result_.tuning.values())
+    search = ModelSearch(families=FAST, n_iter=50, cv=3, time_budget=0.01, progress=False)
+    result = search.fit(X, y).result_
+    assert list(result.leaderboard.index) == ["logistic_regression"]  # the first always runs
+    reasons = result.screening.skipped
+    assert set(reasons) == set(FAST) - {"logistic_regression"}
+    assert all(reason.startswith("time budget: screening it needs") for reason in reasons.values())
+    assert all(t.stopped_early and len(t.trials) == 1 for t in result.tuning.values())
+    assert result.ensembles is None
+    assert search.predict(X).shape == (len(X),)
+
+
+def test_ensembles_that_do_not_fit_in_the_budget_are_listed_with_the_reason(churn_small):
+    from mlkit._budget import Budget
+    from mlkit._scoring import resolve_scoring
+    from mlkit._search import _Run
+
+    X, y = churn_small
+    primary, scorers = resolve_scoring(None, "binary")
+    search = ModelSearch(families=FAST, cv=3, time_budget=5.0, progress=False)
+    run = _Run(search, X, y, "binary", primary, scorers, Budget(5.0))
+    candidates = {"soft_voting": object(), "stacking": object(), "bagging": object()}
+    affordable, skipped = run._affordable(candidates, [0.3, 0.2])
+    assert list(affordable) == ["soft_voting"]
+    assert set(skipped) == {"stacking", "bagging"}
+    assert skipped["bagging"].startswith("time budget: it needs about")
+
+
+def test_the_progress_bar_shows_each_stage_and_can_be_turned_off(churn_small, capsys):
+    X, y = churn_small
+    options = {"families": ["naive_bayes", "decision_tree"], "n_iter": 2, "cv": 3}
+    ModelSearch(**options, progress=True).fit(X, y)
+    shown = capsys.readouterr().err
+    for stage in ["screen", "tune", "ensemble", "refit"]:
+        assert f"ModelSearch: {stage} (" in shown
+    assert "ModelSearch: chose " in shown
+    ModelSearch(**options, progress=False).fit(X, y)
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(
@@ -82,6 +156,8 @@ def test_a_small_time_budget_ends_tuning_early(churn_small):
         ({"cv": "five"}, "The 'cv' parameter of ModelSearch must be an int or a Splitter"),
         ({"n_iter": 0}, "The 'n_iter' parameter"),
         ({"halving": "yes"}, "The 'halving' parameter of ModelSearch must be a bool"),
+        ({"selection": "luck"}, "The 'selection' parameter of ModelSearch must be one of"),
+        ({"progress": 1}, "The 'progress' parameter of ModelSearch must be a bool"),
     ],
 )
 def test_bad_parameters(churn_small, params, match):
@@ -127,6 +203,11 @@ def test_the_report_shows_every_stage(fitted, tmp_path):
 def test_halving_search_runs_and_records_rungs(churn_small):
     X, y = churn_small
     search = ModelSearch(
-        families=["decision_tree", "naive_bayes"], n_iter=4, cv=3, halving=True, ensembles=False
+        families=["decision_tree", "naive_bayes"],
+        n_iter=4,
+        cv=3,
+        halving=True,
+        ensembles=False,
+        progress=False,
     ).fit(X, y)
     assert all("rung" in t.trials.columns for t in search.result_.tuning.values())

@@ -98,3 +98,76 @@ def test_successive_halving_keeps_the_best_third_on_more_rows():
     assert survivors == set(best_first.index[:3])
     assert result.best_params == trials["params"].iloc[-1]
     assert result.best_score == trials["roc_auc_mean"].iloc[-1]
+
+
+def _standard_row(data, family):
+    """Trial 0 as screening would measure it, on the same folds."""
+    from mlkit._screen import cross_evaluate, summarise
+
+    X, y, folds = data
+    _, scorers = resolve_scoring(["roc_auc", "accuracy"], "binary")
+    results = cross_evaluate([("f", _pipeline(family.build(0, None)))], X, y, folds, scorers, None)
+    return summarise(results[0], scorers)
+
+
+def test_trial_0_is_taken_from_screening_not_fitted_again(data):
+    family = _family("decision_tree")
+    standard = _standard_row(data, family)
+    fresh = _tune(data, family)
+    reused = _tune(data, family, standard=standard)
+    assert reused.trials.loc[0, "source"] == "screening"
+    assert (reused.trials["source"].iloc[1:] == "tuning").all()
+    assert reused.trials.loc[0, "roc_auc_mean"] == standard["roc_auc_mean"]
+    np.testing.assert_allclose(reused.trials["roc_auc_mean"], fresh.trials["roc_auc_mean"])
+    assert reused.best_params == fresh.best_params
+
+
+def test_with_screening_scores_a_past_deadline_fits_nothing(data):
+    family = _family("logistic_regression")
+    calls = []
+    result = _tune(
+        data,
+        family,
+        n_iter=6,
+        standard=_standard_row(data, family),
+        deadline=time.monotonic(),
+        on_trial=calls.append,
+    )
+    assert list(result.trials.index) == [0]
+    assert result.best_trial == 0
+    assert result.stopped_early
+    assert calls == []
+
+
+def test_a_batch_that_would_end_after_the_deadline_does_not_start(data):
+    family = _family("logistic_regression")
+    result = _tune(
+        data,
+        family,
+        n_iter=6,
+        standard=_standard_row(data, family),
+        deadline=time.monotonic() + 60,
+        fold_cost=100.0,  # estimated: one fold takes longer than the whole window
+    )
+    assert list(result.trials.index) == [0]
+
+
+def test_progress_hears_of_every_batch(data):
+    calls = []
+    _tune(data, _family("naive_bayes"), n_iter=5, n_jobs=2, on_trial=calls.append)
+    assert sum(calls) == 5
+    assert calls == [2, 2, 1]
+
+
+def test_halving_with_screening_scores_keeps_trial_0_among_the_finalists():
+    df = make_churn(1_500, random_state=12)
+    X, y = df.drop(columns="churned"), df["churned"]
+    folds = list(Splitter(n_splits=3).split(X, y))
+    data = (X, y, folds)
+    family = _family("decision_tree")
+    result = _tune(data, family, n_iter=10, halving=True, standard=_standard_row(data, family))
+    trials = result.trials
+    last = trials["rung"].max()
+    assert trials.loc[0, "rung"] == last
+    assert 0 in trials.index[trials["rung"] == last]
+    assert result.best_score == trials.loc[trials["rung"] == last, "roc_auc_mean"].max()

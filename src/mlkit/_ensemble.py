@@ -20,7 +20,7 @@ import pandas as pd
 
 from mlkit._screen import Fold, cross_evaluate
 
-__all__ = ["EnsembleComparison", "candidate_ensembles", "compare_ensembles"]
+__all__ = ["EnsembleComparison", "candidate_ensembles", "compare_ensembles", "ensemble_cost"]
 
 _STACKING_FOLDS: Final = 3
 _BAGS: Final = 10
@@ -94,6 +94,25 @@ def candidate_ensembles(
     return candidates
 
 
+def ensemble_cost(name: str, member_costs: Sequence[float]) -> float:
+    """Seconds one fit of ensemble ``name`` takes, from its members' (best first).
+
+    Voting fits every member once; stacking fits each once on all rows and once
+    per internal fold on two thirds of them; bagging fits the best member ten
+    times.
+
+    Examples
+    --------
+    >>> ensemble_cost("stacking", [1.0, 2.0])
+    9.0
+    """
+    if name == "bagging":
+        return _BAGS * member_costs[0]
+    if name == "stacking":
+        return sum(member_costs) * (1 + _STACKING_FOLDS * 2 / 3)
+    return float(sum(member_costs))
+
+
 def compare_ensembles(
     build_pipeline: Callable[[Any], Any],
     X: pd.DataFrame,
@@ -105,6 +124,7 @@ def compare_ensembles(
     scorers: Mapping[str, Callable[..., float]],
     primary: str,
     n_jobs: int | None,
+    skipped: Mapping[str, str] | None = None,
 ) -> EnsembleComparison:
     """Score every ensemble and the best single model on the same folds, and judge them.
 
@@ -126,6 +146,8 @@ def compare_ensembles(
         The metric that decides.
     n_jobs : int or None
         Parallel jobs (joblib).
+    skipped : mapping of str to str, optional
+        Candidates not run, with the reason (the time budget), for the table.
 
     Returns
     -------
@@ -147,6 +169,11 @@ def compare_ensembles(
     rows += [
         _row(name, per_fold[name], base, is_single=False, failed=name in failed, primary=primary)
         for name in ensembles
+    ]
+    rows += [
+        {"model": name, "score_mean": np.nan, "score_std": np.nan, "advantage": np.nan}
+        | {"advantage_se": np.nan, "kept": False, "reason": reason}
+        for name, reason in (skipped or {}).items()
     ]
     table = pd.DataFrame(rows).set_index("model")
     kept = [name for name in table.index[1:] if bool(table.loc[name, "kept"])]

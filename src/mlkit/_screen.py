@@ -4,11 +4,17 @@ Each (family, fold) pair is one job: clone the pipeline, fit on the fold's
 training rows, time the fit and the prediction, score the held-out rows with
 every scorer, and keep the out-of-fold predictions for error analysis. Jobs run
 through joblib, so ``n_jobs`` and any joblib backend apply.
+
+Under a time budget, families run one after another, simplest first, and a
+family starts only when its estimated cost fits before the screening deadline.
+On large tables the cost comes from a pilot: each family is timed on two small
+samples and its time on a fold's training rows is extrapolated from them.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -18,15 +24,25 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from mlkit._budget import parallel_time
 from mlkit._families import Family, skip_reason
 
-__all__ = ["FoldResult", "Screening", "cross_evaluate", "evaluate", "screen", "summarise"]
+__all__ = [
+    "FoldResult",
+    "Screening",
+    "cross_evaluate",
+    "estimate_fold_costs",
+    "evaluate",
+    "screen",
+    "summarise",
+]
 
 logger = logging.getLogger(__name__)
 
 Fold = tuple[np.ndarray, np.ndarray]
 # What a third-party estimator raises when it cannot fit this data; anything else is a bug.
 _FIT_FAILURES: Final = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+_PILOT_ROWS: Final = (500, 2_500)  # two sample sizes, so a fixed overhead is not extrapolated
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -80,6 +96,9 @@ def screen(
     smallest_value: float,
     random_state: int | None,
     n_jobs: int | None,
+    deadline: float = math.inf,
+    fold_costs: Mapping[str, float] | None = None,
+    on_result: Callable[[FoldResult], None] | None = None,
 ) -> Screening:
     """Cross-validate every family that can run on the data, on the same folds.
 
@@ -107,6 +126,13 @@ def screen(
         Seed of every model.
     n_jobs : int or None
         Parallel jobs (joblib).
+    deadline : float, optional
+        A ``time.monotonic()`` instant: a family whose estimated cost would
+        end after it is skipped, with the reason.
+    fold_costs : mapping of str to float, optional
+        Estimated seconds of one fold per family (see :func:`estimate_fold_costs`).
+    on_result : callable, optional
+        Called with each fold's result as it arrives (progress).
 
     Returns
     -------
@@ -123,8 +149,13 @@ def screen(
             skipped[family.name] = reason
             logger.info("screening skips %s: %s", family.name, reason)
     pipelines = [(f.name, build_pipeline(f.build(random_state, None))) for f in runnable]
-    evaluated = cross_evaluate(pipelines, X, y, folds, scorers, n_jobs)
-    by_family = {name: results for (name, _), results in zip(pipelines, evaluated, strict=True)}
+    if math.isinf(deadline):
+        evaluated = cross_evaluate(pipelines, X, y, folds, scorers, n_jobs, on_result)
+        by_family = dict(zip([name for name, _ in pipelines], evaluated, strict=True))
+    else:
+        by_family = _screen_in_time(
+            pipelines, X, y, folds, scorers, n_jobs, deadline, fold_costs or {}, on_result, skipped
+        )
     rows, predictions = [], {}
     for name, fold_results in by_family.items():
         failure = next((r.failure for r in fold_results if r.failure), None)
@@ -143,6 +174,92 @@ def screen(
         skipped=skipped,
         primary=primary,
     )
+
+
+def _screen_in_time(
+    pipelines: Sequence[tuple[str, Any]],
+    X: pd.DataFrame,
+    y: pd.Series,
+    folds: Sequence[Fold],
+    scorers: Mapping[str, Callable[..., float]],
+    n_jobs: int | None,
+    deadline: float,
+    fold_costs: Mapping[str, float],
+    on_result: Callable[[FoldResult], None] | None,
+    skipped: dict[str, str],
+) -> dict[str, list[FoldResult]]:
+    """One family at a time, each only when its estimated cost ends before ``deadline``.
+
+    The first family that can run always does, so a search has a model to return.
+    """
+    from joblib import effective_n_jobs
+
+    slots = effective_n_jobs(n_jobs)
+    by_family: dict[str, list[FoldResult]] = {}
+    for name, pipeline in pipelines:
+        left = deadline - time.monotonic()
+        needed = parallel_time(fold_costs.get(name, 0.0), len(folds), slots)
+        if by_family and (needed > left or left <= 0):  # the first always runs: a search needs one
+            skipped[name] = (
+                f"time budget: screening it needs about {needed:.1f} s, "
+                f"{max(0.0, left):.1f} s of the screening time were left"
+            )
+            logger.info("screening skips %s: %s", name, skipped[name])
+            continue
+        by_family[name] = cross_evaluate(
+            [(name, pipeline)], X, y, folds, scorers, n_jobs, on_result
+        )[0]
+    return by_family
+
+
+def estimate_fold_costs(
+    build_pipeline: Callable[[Any], Any],
+    X: pd.DataFrame,
+    y: pd.Series,
+    *,
+    families: Sequence[Family],
+    n_train: int,
+    random_state: int | None,
+    n_jobs: int | None,
+) -> dict[str, float]:
+    """Seconds one fold of each family will take on ``n_train`` rows, from two small samples.
+
+    Each family is fitted (and predicts) on 500 and 2,500 rows; the time grows
+    along the line through both, so the fixed overhead is not multiplied.
+    A family that fails on the sample gets no estimate (screening records why).
+    """
+    from joblib import Parallel, delayed
+
+    rng = np.random.default_rng(random_state)
+    order = rng.permutation(len(X))
+    jobs = [
+        delayed(_time_fit)(build_pipeline(family.build(random_state, None)), X, y, order[:rows])
+        for family in families
+        for rows in _PILOT_ROWS
+    ]
+    seconds: list[float | None] = Parallel(n_jobs=n_jobs)(jobs)
+    costs = {}
+    small, large = _PILOT_ROWS
+    for i, family in enumerate(families):
+        t_small, t_large = seconds[2 * i], seconds[2 * i + 1]
+        if t_small is None or t_large is None:
+            continue
+        per_row = max(0.0, (t_large - t_small) / (large - small))
+        costs[family.name] = t_large + per_row * max(0, n_train - large)
+    return costs
+
+
+def _time_fit(pipeline: Any, X: pd.DataFrame, y: pd.Series, rows: np.ndarray) -> float | None:
+    sample_X, sample_y = X.iloc[rows], y.iloc[rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the pilot only times; screening records warnings
+        start = time.perf_counter()
+        try:
+            pipeline.fit(sample_X, sample_y)
+            pipeline.predict(sample_X)
+        except _FIT_FAILURES:
+            return None
+    return time.perf_counter() - start
 
 
 def evaluate(
@@ -215,10 +332,12 @@ def cross_evaluate(
     folds: Sequence[Fold],
     scorers: Mapping[str, Callable[..., float]],
     n_jobs: int | None,
+    on_result: Callable[[FoldResult], None] | None = None,
 ) -> list[list[FoldResult]]:
     """Every named pipeline on every fold, in parallel: one list of fold results per pipeline.
 
     Each job fits its own clone, so no two folds share a fitted object.
+    ``on_result`` is called with each result as it arrives.
     """
     from joblib import Parallel, delayed
     from sklearn.base import clone
@@ -228,7 +347,11 @@ def cross_evaluate(
         for name, pipeline in pipelines
         for number, fold in enumerate(folds)
     )
-    results: list[FoldResult] = Parallel(n_jobs=n_jobs)(jobs)
+    results: list[FoldResult] = []
+    for result in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
     k = len(folds)
     return [results[i * k : (i + 1) * k] for i in range(len(pipelines))]
 

@@ -5,8 +5,11 @@ stage scores models on the same cross-validation folds, inside a pipeline that
 refits the Cleaner and FeatureBuilder on each fold's training rows, so no
 statistic leaks from the rows a model is scored on.
 
-Not yet exported from ``mlkit``: the acceptance test, the HTML report, the
-quality-per-time benchmark and the guide come first (issue 4).
+A time budget covers the whole search, the final refit included. Screening
+may use up to half of it; tuning shares what is left after setting aside the
+estimated refit (and a quarter for ensembles); an ensemble is tried only when
+its cross-validation and refit fit in what remains. Every estimate comes from
+measured fit times, so stages end with fewer models or trials, not late.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -23,23 +26,36 @@ from sklearn.base import BaseEstimator, clone
 
 from mlkit._acceptance import Relative, Verdict, accept
 from mlkit._associations import infer_task
-from mlkit._ensemble import EnsembleComparison, candidate_ensembles, compare_ensembles
+from mlkit._budget import SAFETY, Budget, parallel_time
+from mlkit._ensemble import (
+    EnsembleComparison,
+    candidate_ensembles,
+    compare_ensembles,
+    ensemble_cost,
+)
 from mlkit._errors import ErrorAnalysis, analyse_errors
 from mlkit._estimator_input import check_fitted
 from mlkit._families import Family, families
 from mlkit._feature_checks import check_target
 from mlkit._frame_checks import require_frame
+from mlkit._progress import Progress
 from mlkit._results import HtmlReport
 from mlkit._scoring import resolve_scoring
-from mlkit._screen import Screening, screen
+from mlkit._screen import Screening, estimate_fold_costs, screen
+from mlkit._selection import RULES, Finalist, Selection, select
 from mlkit._shortlist import Choice, shortlist
 from mlkit._tune import Tuning, tune
-from mlkit._validation import boolean, check_parameters, number_in, random_state
+from mlkit._validation import boolean, check_parameters, number_in, one_of, random_state
 from mlkit.exceptions import ConfigurationError
 
 __all__ = ["ModelSearch", "SearchResult"]
 
 logger = logging.getLogger(__name__)
+
+_PILOT_FROM: Final = 5_000  # training rows from which a budgeted search times families first
+_SCREEN_SHARE: Final = 0.5  # most of the budget screening may use
+_ENSEMBLE_SHARE: Final = 0.25  # of the time after screening, kept for ensembles
+_ENSEMBLE_RANK: Final = 100  # ensembles rank after every single family in simplicity
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -63,6 +79,9 @@ class SearchResult(HtmlReport):
     ensembles : EnsembleComparison or None
         Each ensemble against the best single model (``None`` with fewer than
         two tuned models, or ensembles switched off).
+    selection : Selection
+        The final race: every finalist (tuned models, ensembles kept, the
+        simple baseline), the tie band of the selection rule, and the winner.
     chosen : str
         The model refitted on all training rows.
     chosen_params : dict
@@ -87,6 +106,7 @@ class SearchResult(HtmlReport):
     shortlist: list[Choice]
     tuning: dict[str, Tuning]
     ensembles: EnsembleComparison | None
+    selection: Selection
     chosen: str
     chosen_params: dict[str, Any]
     chosen_score: float
@@ -168,6 +188,10 @@ class SearchResult(HtmlReport):
                 "ensembles": None
                 if self.ensembles is None
                 else self.ensembles.table.reset_index().to_dict(orient="records"),
+                "selection": {
+                    "rule": self.selection.rule,
+                    "finalists": self.selection.table.reset_index().to_dict(orient="records"),
+                },
                 "chosen": self.chosen,
                 "chosen_params": self.chosen_params,
                 "chosen_score": self.chosen_score,
@@ -179,6 +203,11 @@ class SearchResult(HtmlReport):
 
 class ModelSearch(BaseEstimator):  # type: ignore[misc]
     """Find a good model for a table, in the stages of model-engineering practice.
+
+    Screen every model family with cross-validation, analyse their errors,
+    shortlist good models that fail differently, tune each by random search,
+    try ensembles of them, select with a guard against lucky scores, and refit
+    the winner on all rows. ``result_`` records every stage.
 
     Parameters
     ----------
@@ -195,19 +224,43 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         Family names to screen (default: every family of the task).
     n_iter : int, default=10
         Random-search trials per shortlisted family, the standard settings
-        included.
+        (measured in screening) included.
     ensembles : bool, default=True
         Try voting, stacking and bagging over the tuned shortlist.
+    selection : {"one_se", "best"}, default="one_se"
+        How the final model is picked: the simplest within one standard error
+        of the best mean score, or the best mean score.
     time_budget : float, optional
-        Seconds for the whole search; tuning stops starting trials when its
-        share is spent.
+        Seconds for the whole search, the final refit included. Stages run
+        fewer models and trials to end in time; results then depend on the
+        machine's speed.
     halving : bool, default=False
         Tune by successive halving (candidates first scored on part of the
         rows), for large data.
+    progress : bool, default=True
+        Show a progress bar (stage, steps, time) on standard error.
     n_jobs : int, optional
-        Parallel jobs (joblib).
+        Parallel jobs (joblib; any joblib backend, Dask included, applies).
     random_state : int or None, default=0
         Seed of folds, samplers and models.
+
+    Attributes
+    ----------
+    best_estimator_ : sklearn.pipeline.Pipeline
+        The chosen model with its Cleaner and FeatureBuilder, refitted on all rows.
+    result_ : SearchResult
+        Every stage's findings.
+
+    Examples
+    --------
+    >>> from mlkit import ModelSearch
+    >>> from mlkit.datasets import make_churn
+    >>> df = make_churn(300, random_state=0)
+    >>> search = ModelSearch(
+    ...     families=["logistic_regression", "decision_tree"], n_iter=2, cv=3, progress=False
+    ... ).fit(df.drop(columns="churned"), df["churned"])
+    >>> search.result_.primary
+    'roc_auc'
     """
 
     def __init__(
@@ -220,8 +273,10 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         families: Sequence[str] | None = None,
         n_iter: int = 10,
         ensembles: bool = True,
+        selection: str = "one_se",
         time_budget: float | None = None,
         halving: bool = False,
+        progress: bool = True,
         n_jobs: int | None = None,
         random_state: int | None = 0,
     ) -> None:
@@ -232,8 +287,10 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         self.families = families
         self.n_iter = n_iter
         self.ensembles = ensembles
+        self.selection = selection
         self.time_budget = time_budget
         self.halving = halving
+        self.progress = progress
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -259,9 +316,12 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
                 "time_budget": number_in(0, None, closed="neither", optional=True),
                 "random_state": random_state,
                 "halving": boolean,
+                "ensembles": boolean,
+                "progress": boolean,
+                "selection": one_of(*RULES),
             },
         )
-        started = time.monotonic()
+        budget = Budget(self.time_budget)
         frame = require_frame(X, subject="The input to ModelSearch.fit")
         target = check_target(y, len(frame))
         if target is None:
@@ -269,66 +329,18 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         target.index = frame.index
         task = infer_task(target)
         primary, scorers = resolve_scoring(self.scoring, task)
-        folds = list(self._splitter().split(frame, target))
-        timings: dict[str, float] = {}
-
-        def lap(stage: str, since: float) -> float:
-            now = time.monotonic()
-            timings[stage] = now - since
-            return now
-
-        smallest = self._smallest_feature_value(frame, target)
-        common: dict[str, Any] = {
-            "folds": folds,
-            "scorers": scorers,
-            "primary": primary,
-            "n_jobs": self.n_jobs,
-        }
-        screening = screen(
-            self._pipeline,
-            frame,
-            target,
-            families=self._families(task),
-            smallest_value=smallest,
-            random_state=self.random_state,
-            **common,
-        )
-        mark = lap("screen", started)
-        if screening.leaderboard.empty:
-            raise ConfigurationError(
-                f"No model family could run on this data: {screening.skipped!r}."
-            )
-        errors = analyse_errors(target, screening.predictions, task=task)
-        choices = shortlist(screening.leaderboard, errors.error_correlation, primary=primary)
-        mark = lap("analyse", mark)
-        tuning = self._tune(frame, target, choices, task, started, common)
-        mark = lap("tune", mark)
-        members = self._members(tuning, task)
-        comparison, candidates = self._compare(frame, target, members, task, common)
-        mark = lap("ensemble", mark)
-        chosen, params, score, model = _select(tuning, members, comparison, candidates)
-        self.best_estimator_ = self._pipeline(model).fit(frame, target)
-        dummy = _dummy(task).fit(frame, target)
-        lap("refit", mark)
-        timings["total"] = time.monotonic() - started
-        self.result_ = SearchResult(
-            task=task,
-            primary=primary,
-            screening=screening,
-            errors=errors,
-            shortlist=choices,
-            tuning=tuning,
-            ensembles=comparison,
-            chosen=chosen,
-            chosen_params=params,
-            chosen_score=score,
-            timings=timings,
-            model=self.best_estimator_,
-            dummy=dummy,
-            scorers=scorers,
-        )
+        run = _Run(self, frame, target, task, primary, scorers, budget)
+        try:
+            self.result_ = run.stages()
+        finally:
+            run.progress.close(f"chose {getattr(run, 'chosen', 'nothing')}")
+        self.best_estimator_ = self.result_.model
         logger.info(
-            "ModelSearch chose %s (%s %.4g) in %.1f s", chosen, primary, score, timings["total"]
+            "ModelSearch chose %s (%s %.4g) in %.1f s",
+            self.result_.chosen,
+            primary,
+            self.result_.chosen_score,
+            self.result_.timings["total"],
         )
         return self
 
@@ -350,7 +362,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         _, scorers = resolve_scoring(self.scoring, self.result_.task)
         return float(next(iter(scorers.values()))(self.best_estimator_, X, y))
 
-    # -- stages ------------------------------------------------------------------------
+    # -- helpers shared with the run ------------------------------------------------------
 
     def _splitter(self) -> Any:
         from mlkit._splitter import Splitter
@@ -385,83 +397,285 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
             )
         return [available[name] for name in self.families]
 
-    def _smallest_feature_value(self, frame: pd.DataFrame, target: pd.Series) -> float:
-        prefix = self._pipeline("passthrough")[:-1]
-        built = np.asarray(prefix.fit_transform(frame, target), dtype=np.float64)
-        return float(np.nanmin(built)) if built.size else 0.0
 
-    def _tune(
+class _Run:
+    """One search: the stages in order, sharing the data, folds, budget and progress bar."""
+
+    def __init__(
         self,
+        search: ModelSearch,
         frame: pd.DataFrame,
         target: pd.Series,
-        choices: list[Choice],
         task: str,
-        started: float,
-        common: dict[str, Any],
-    ) -> dict[str, Tuning]:
-        by_name = {family.name: family for family in families(task)}
+        primary: str,
+        scorers: dict[str, Any],
+        budget: Budget,
+    ) -> None:
+        from joblib import effective_n_jobs
+
+        self.config = search
+        self.frame, self.target = frame, target
+        self.task, self.primary, self.scorers = task, primary, scorers
+        self.budget = budget
+        self.progress = Progress("ModelSearch", enabled=search.progress, budget=search.time_budget)
+        self.folds = list(search._splitter().split(frame, target))
+        self.n_train = min(len(train) for train, _ in self.folds)
+        self.slots = effective_n_jobs(search.n_jobs)
+        self.by_name = {family.name: family for family in families(task)}
+        self.simplicity = {name: rank for rank, name in enumerate(self.by_name)}
+        self.timings: dict[str, float] = {}
+        self._mark = budget.started
+        self.common: dict[str, Any] = {
+            "folds": self.folds,
+            "scorers": scorers,
+            "primary": primary,
+            "n_jobs": search.n_jobs,
+        }
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        self.timings[stage] = now - self._mark
+        self._mark = now
+
+    def stages(self) -> SearchResult:
+        screening = self.screen()
+        errors = analyse_errors(self.target, screening.predictions, task=self.task)
+        choices = shortlist(screening.leaderboard, errors.error_correlation, primary=self.primary)
+        self.lap("analyse")
+        tuning = self.tune(screening, choices)
+        self.lap("tune")
+        members = self.members(tuning)
+        comparison, candidates = self.compare(tuning, members)
+        self.lap("ensemble")
+        selection = select(
+            self.finalists(screening, tuning, members, comparison, candidates),
+            rule=self.config.selection,
+        )
+        self.chosen = selection.chosen.name
+        self.progress.stage("refit", 1)
+        model = self.config._pipeline(selection.chosen.model).fit(self.frame, self.target)
+        dummy = _dummy(self.task).fit(self.frame, self.target)
+        self.progress.advance(1, self.chosen)
+        self.lap("refit")
+        self.timings["total"] = self.budget.elapsed()
+        return SearchResult(
+            task=self.task,
+            primary=self.primary,
+            screening=screening,
+            errors=errors,
+            shortlist=choices,
+            tuning=tuning,
+            ensembles=comparison,
+            selection=selection,
+            chosen=selection.chosen.name,
+            chosen_params=selection.chosen.params,
+            chosen_score=selection.chosen.score_mean,
+            timings=self.timings,
+            model=model,
+            dummy=dummy,
+            scorers=self.scorers,
+        )
+
+    # -- stages ------------------------------------------------------------------------
+
+    def screen(self) -> Screening:
+        chosen = self.config._families(self.task)
+        costs: dict[str, float] = {}
+        if self.budget.limited and self.n_train > _PILOT_FROM:
+            self.progress.stage("pilot", 1)
+            costs = estimate_fold_costs(
+                self.config._pipeline,
+                self.frame,
+                self.target,
+                families=chosen,
+                n_train=self.n_train,
+                random_state=self.config.random_state,
+                n_jobs=self.config.n_jobs,
+            )
+            self.progress.advance(1)
+            self.lap("pilot")
+        self.progress.stage("screen", len(chosen) * len(self.folds))
+        screening = screen(
+            self.config._pipeline,
+            self.frame,
+            self.target,
+            families=chosen,
+            smallest_value=self._smallest_feature_value(),
+            random_state=self.config.random_state,
+            deadline=self.budget.deadline(_SCREEN_SHARE),
+            fold_costs=costs,
+            on_result=lambda result: self.progress.advance(1, result.family),
+            **self.common,
+        )
+        self.lap("screen")
+        if screening.leaderboard.empty:
+            raise ConfigurationError(
+                f"No model family could run on this data: {screening.skipped!r}."
+            )
+        return screening
+
+    def _smallest_feature_value(self) -> float:
+        prefix = self.config._pipeline("passthrough")[:-1]
+        built = np.asarray(prefix.fit_transform(self.frame, self.target), dtype=np.float64)
+        return float(np.nanmin(built)) if built.size else 0.0
+
+    def refit_time(self, fold_seconds: float) -> float:
+        """Estimated seconds to refit on every row a model whose fold took ``fold_seconds``."""
+        return SAFETY * fold_seconds * len(self.frame) / max(1, self.n_train)
+
+    def tune(self, screening: Screening, choices: list[Choice]) -> dict[str, Tuning]:
+        board = screening.leaderboard
         admitted = [c.model for c in choices if c.admitted]
+        fold_cost = {
+            name: _cell(board, name, "fit_time") + _cell(board, name, "predict_time")
+            for name in admitted
+        }
+        reserve = max(self.refit_time(cost) for cost in fold_cost.values())
+        share = 1.0 - _ENSEMBLE_SHARE if self.config.ensembles and len(admitted) > 1 else 1.0
+        until = self.budget.deadline(share, reserve=reserve)
+        planned = (self.config.n_iter - 1) * len(admitted)
+        self.progress.stage("tune", planned)
         results = {}
         for done, name in enumerate(admitted):
-            deadline = None
-            if self.time_budget is not None:  # an even share of what is left, per family
-                left = self.time_budget - (time.monotonic() - started)
-                deadline = time.monotonic() + max(0.0, left * 0.8 / (len(admitted) - done))
+            family_deadline = time.monotonic() + max(
+                0.0, (until - time.monotonic()) / (len(admitted) - done)
+            )
             results[name] = tune(
-                self._pipeline,
-                frame,
-                target,
-                family=by_name[name],
-                n_iter=self.n_iter,
-                random_state=self.random_state,
-                deadline=deadline,
-                halving=self.halving,
-                **common,
+                self.config._pipeline,
+                self.frame,
+                self.target,
+                family=self.by_name[name],
+                n_iter=self.config.n_iter,
+                random_state=self.config.random_state,
+                deadline=None if not self.budget.limited else family_deadline,
+                halving=self.config.halving,
+                standard={str(key): value for key, value in board.loc[name].items()},
+                fold_cost=fold_cost[name],
+                on_trial=self._advance(name),
+                **self.common,
             )
         return results
 
-    def _members(self, tuning: dict[str, Tuning], task: str) -> list[tuple[str, Any]]:
+    def _advance(self, name: str) -> Any:
+        return lambda steps: self.progress.advance(steps, name)
+
+    def members(self, tuning: dict[str, Tuning]) -> list[tuple[str, Any]]:
         """The tuned models, unfitted, best first."""
-        by_name = {family.name: family for family in families(task)}
         ranked = sorted(tuning.values(), key=lambda t: -t.best_score)
         return [
             (
                 t.family,
-                by_name[t.family].build(self.random_state, None).set_params(**t.best_params),
+                self.by_name[t.family]
+                .build(self.config.random_state, None)
+                .set_params(**t.best_params),
             )
             for t in ranked
         ]
 
-    def _compare(
-        self,
-        frame: pd.DataFrame,
-        target: pd.Series,
-        members: list[tuple[str, Any]],
-        task: str,
-        common: dict[str, Any],
+    def compare(
+        self, tuning: dict[str, Tuning], members: list[tuple[str, Any]]
     ) -> tuple[EnsembleComparison | None, dict[str, Any]]:
-        if not self.ensembles or len(members) < 2:
+        if not self.config.ensembles or len(members) < 2:
             return None, {}
-        candidates = candidate_ensembles(members, task=task, random_state=self.random_state)
-        comparison = compare_ensembles(
-            self._pipeline, frame, target, single=members[0], ensembles=candidates, **common
+        candidates = candidate_ensembles(
+            members, task=self.task, random_state=self.config.random_state
         )
-        return comparison, candidates
+        member_costs = [float(tuning[name].trials["fit_time"].max()) for name, _ in members]
+        affordable, skipped = self._affordable(candidates, member_costs)
+        self.progress.stage("ensemble", 1)
+        comparison = compare_ensembles(
+            self.config._pipeline,
+            self.frame,
+            self.target,
+            single=members[0],
+            ensembles=affordable,
+            skipped=skipped,
+            **self.common,
+        )
+        self.progress.advance(1)
+        return comparison, affordable
+
+    def _affordable(
+        self, candidates: dict[str, Any], member_costs: list[float]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The candidates whose cross-validation and refit fit in the time left, in order."""
+        affordable: dict[str, Any] = {}
+        skipped: dict[str, str] = {}
+        planned = 0.0
+        for name, model in candidates.items():
+            fold = ensemble_cost(name, member_costs)
+            needed = parallel_time(fold, len(self.folds), self.slots) + self.refit_time(fold)
+            left = self.budget.left() - planned
+            if needed > left:
+                skipped[name] = (
+                    f"time budget: it needs about {needed:.1f} s with its refit, "
+                    f"{max(0.0, left):.1f} s were left"
+                )
+                continue
+            affordable[name] = model
+            planned += needed - self.refit_time(fold)
+        return affordable, skipped
+
+    def finalists(
+        self,
+        screening: Screening,
+        tuning: dict[str, Tuning],
+        members: list[tuple[str, Any]],
+        comparison: EnsembleComparison | None,
+        candidates: dict[str, Any],
+    ) -> list[Finalist]:
+        board = screening.leaderboard
+        k = len(self.folds)
+        models = dict(members)
+        finalists = [
+            Finalist(
+                name=name,
+                kind="tuned",
+                score_mean=t.best_score,
+                score_std=float(t.best[f"{self.primary}_std"]),
+                n_folds=k,
+                predict_time=_cell(board, name, "predict_time"),
+                simplicity=self.simplicity[name],
+                params=t.best_params,
+                model=models[name],
+            )
+            for name, t in tuning.items()
+        ]
+        baseline = next(iter(self.by_name))  # logistic regression or ridge
+        if baseline not in tuning and baseline in board.index:
+            finalists.append(
+                Finalist(
+                    name=baseline,
+                    kind="baseline",
+                    score_mean=_cell(board, baseline, f"{self.primary}_mean"),
+                    score_std=_cell(board, baseline, f"{self.primary}_std"),
+                    n_folds=k,
+                    predict_time=_cell(board, baseline, "predict_time"),
+                    simplicity=self.simplicity[baseline],
+                    model=self.by_name[baseline].build(self.config.random_state, None),
+                )
+            )
+        if comparison is not None:
+            table = comparison.table
+            finalists += [
+                Finalist(
+                    name=name,
+                    kind="ensemble",
+                    score_mean=_cell(table, name, "score_mean"),
+                    score_std=_cell(table, name, "score_std"),
+                    n_folds=k,
+                    predict_time=float("inf"),
+                    simplicity=_ENSEMBLE_RANK,
+                    model=candidates[name],
+                )
+                for name in comparison.kept
+            ]
+        return finalists
 
 
-def _select(
-    tuning: dict[str, Tuning],
-    members: list[tuple[str, Any]],
-    comparison: EnsembleComparison | None,
-    candidates: dict[str, Any],
-) -> tuple[str, dict[str, Any], float, Any]:
-    """The best ensemble kept, else the best tuned model (``members`` is best first)."""
-    if comparison is not None and comparison.kept:
-        name = comparison.kept[0]
-        score = float(comparison.table["score_mean"].to_dict()[name])
-        return name, {}, score, candidates[name]
-    name, model = members[0]
-    return name, tuning[name].best_params, tuning[name].best_score, model
+def _cell(table: pd.DataFrame, row: str, column: str) -> float:
+    value: Any = table.loc[row, column]
+    return float(value)
 
 
 def _dummy(task: str) -> Any:

@@ -1,4 +1,4 @@
-"""The HTML report of a model search: leaderboard, errors, shortlist, tuning, ensembles."""
+"""The HTML report of a model search: every stage, from leaderboard to final selection."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def render_search(result: SearchResult, *, standalone: bool) -> str:
         _shortlist(result),
         _tuning(result),
         _ensembles(result),
+        _selection(result),
     ]
     if not with_charts:
         sections.insert(
@@ -110,6 +111,16 @@ def _ensembles(result: SearchResult) -> str:
         return '<h2>Ensembles</h2><p class="note">Not tried.</p>'
     return "<h2>Ensembles against the best single model</h2>" + _frame_table(
         result.ensembles.table
+    )
+
+
+def _selection(result: SearchResult) -> str:
+    rule = {
+        "one_se": "the simplest model within one standard error of the best mean",
+        "best": "the best mean score",
+    }[result.selection.rule]
+    return f'<h2>Final selection</h2><p class="note">Rule: {escape(rule)}.</p>' + _frame_table(
+        result.selection.table
     )
 
 

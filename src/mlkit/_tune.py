@@ -1,10 +1,11 @@
 """Tuning: random search over a family's hyperparameter distributions, every trial recorded.
 
 Trial 0 is the family's standard configuration, so tuning never returns
-something worse (on the same folds) than what screening measured. Trials run
-in batches of parallel jobs; before each batch after the first the deadline
-is checked, so a time budget ends the search with fewer trials rather than
-overrunning it.
+something worse (on the same folds) than what screening measured; when the
+screening scores are given it is not fitted again. Trials run in batches of
+parallel jobs, and a batch starts only when its estimated time (the slowest
+fold seen so far for the family) ends before the deadline, so a time budget
+ends the search with fewer trials rather than overrunning it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from mlkit._budget import parallel_time
 from mlkit._families import Family
 from mlkit._screen import Fold, FoldResult, cross_evaluate, summarise
 
@@ -40,7 +42,11 @@ class Tuning:
         The family tuned.
     trials : pandas.DataFrame
         One row per trial, in the order run: ``params``, ``<metric>_mean`` and
-        ``<metric>_std`` of every metric, ``fit_time``, ``failure``.
+        ``<metric>_std`` of every metric, ``fit_time``, ``failure``, ``rung``
+        and ``rows`` (successive halving) and ``source`` (``"screening"`` for
+        the standard configuration measured there, else ``"tuning"``).
+    best_trial : int
+        The number of the best trial (0: the standard configuration).
     best_params : dict
         The parameters of the best trial (``{}``: the standard configuration).
     best_score : float
@@ -51,9 +57,15 @@ class Tuning:
 
     family: str
     trials: pd.DataFrame
+    best_trial: int
     best_params: dict[str, Any]
     best_score: float
     n_planned: int
+
+    @property
+    def best(self) -> pd.Series:
+        """The best trial's row (in successive halving, its last rung)."""
+        return self.trials.loc[[self.best_trial]].iloc[-1]
 
     @property
     def stopped_early(self) -> bool:
@@ -75,6 +87,9 @@ def tune(
     n_jobs: int | None,
     deadline: float | None = None,
     halving: bool = False,
+    standard: Mapping[str, Any] | None = None,
+    fold_cost: float = 0.0,
+    on_trial: Callable[[int], None] | None = None,
 ) -> Tuning:
     """Random-search ``family``'s hyperparameters with cross-validation.
 
@@ -104,6 +119,13 @@ def tune(
         Successive halving, for large data: every candidate is first scored
         on a third of each fold's training rows (at least 500), the best third
         go on with three times more, until the last few use every row.
+    standard : mapping, optional
+        The screening leaderboard row of the family on the same folds: trial 0
+        is taken from it instead of being fitted again.
+    fold_cost : float, default=0.0
+        Estimated seconds of one fold, until the trials measure it.
+    on_trial : callable, optional
+        Called with the number of trials each batch finished (progress).
 
     Returns
     -------
@@ -125,17 +147,26 @@ def tune(
         random_state=random_state,
         n_jobs=n_jobs,
         deadline=deadline,
+        fold_cost=fold_cost,
+        on_trial=on_trial,
     )
+    numbered = list(enumerate(candidates))
+    if standard is not None:
+        numbered, run.n_run = numbered[1:], 1
     if halving:
-        rows = _successive_halving(run, candidates, folds, primary, random_state)
+        rows = _successive_halving(run, numbered, folds, primary, random_state)
     else:
-        rows = run.trials(list(enumerate(candidates)), folds, rung=0, n_rows=None)
+        rows = run.trials(numbered, folds, rung=0, n_rows=None)
+    if standard is not None:
+        last_rung = rows[-1]["rung"] if rows else 0
+        rows.insert(0, _standard_row(standard, scorers, rung=last_rung))
     trials = pd.DataFrame(rows).set_index("trial")
     final = [i for i, row in enumerate(rows) if row["rung"] == rows[-1]["rung"]]
     best = final[_best_position(trials.iloc[final], primary)]
     return Tuning(
         family=family.name,
         trials=trials,
+        best_trial=int(rows[best]["trial"]),
         best_params=dict(rows[best]["params"]),
         best_score=float(rows[best][f"{primary}_mean"]),
         n_planned=len(candidates),
@@ -156,6 +187,8 @@ class _TrialRunner:
         random_state: int | None,
         n_jobs: int | None,
         deadline: float | None,
+        fold_cost: float = 0.0,
+        on_trial: Callable[[int], None] | None = None,
     ) -> None:
         self.build_pipeline = build_pipeline
         self.X, self.y = X, y
@@ -164,6 +197,8 @@ class _TrialRunner:
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.deadline = deadline
+        self.fold_cost = fold_cost  # the slowest fold seen, per full fold
+        self.on_trial = on_trial
         self.n_run = 0  # trials run so far, all rungs
 
     def trials(
@@ -177,9 +212,12 @@ class _TrialRunner:
         from joblib import effective_n_jobs
 
         batch_size = max(1, effective_n_jobs(self.n_jobs))
+        share = 1.0 if n_rows is None else n_rows / max(1, min(len(t) for t, _ in folds))
         rows: list[dict[str, Any]] = []
         for start in range(0, len(numbered), batch_size):
-            late = self.deadline is not None and time.monotonic() >= self.deadline
+            batch = numbered[start : start + batch_size]
+            needed = parallel_time(self.fold_cost * share, len(batch) * len(folds), batch_size)
+            late = self.deadline is not None and time.monotonic() + needed > self.deadline
             if late and self.n_run:
                 logger.info(
                     "tuning %s stopped after %d trials: time is up",
@@ -187,7 +225,6 @@ class _TrialRunner:
                     self.n_run,
                 )
                 break
-            batch = numbered[start : start + batch_size]
             pipelines = [
                 (
                     self.family.name,
@@ -201,15 +238,19 @@ class _TrialRunner:
             for (trial, params), results in zip(batch, evaluated, strict=True):
                 rows.append(
                     _trial_row(trial, params, results, self.scorers)
-                    | {"rung": rung, "rows": n_rows}
+                    | {"rung": rung, "rows": n_rows, "source": "tuning"}
                 )
+                slowest = max(r.fit_time + r.predict_time for r in results)
+                self.fold_cost = max(self.fold_cost, slowest / share)
             self.n_run += len(batch)
+            if self.on_trial is not None:
+                self.on_trial(len(batch))
         return rows
 
 
 def _successive_halving(
     run: _TrialRunner,
-    candidates: list[dict[str, Any]],
+    numbered: list[tuple[int, dict[str, Any]]],
     folds: Sequence[Fold],
     primary: str,
     random_state: int | None,
@@ -220,10 +261,10 @@ def _successive_halving(
     score is comparable with the other families'.
     """
     n_train = min(len(train) for train, _ in folds)
-    rungs = max(0, int(math.log(len(candidates), _FACTOR)))
+    rungs = max(0, int(math.log(max(1, len(numbered)), _FACTOR)))
     rng = np.random.default_rng(random_state)
     shuffled = [(rng.permutation(train), test) for train, test in folds]
-    survivors = list(enumerate(candidates))
+    survivors = list(numbered)
     rows: list[dict[str, Any]] = []
     for rung in range(rungs + 1):
         n_rows = max(_MIN_ROWS, n_train // _FACTOR ** (rungs - rung))
@@ -242,6 +283,27 @@ def _successive_halving(
         keep = {row["trial"] for row in ranked[: max(1, math.ceil(len(ranked) / _FACTOR))]}
         survivors = [(trial, params) for trial, params in survivors if trial in keep]
     return rows
+
+
+def _standard_row(
+    standard: Mapping[str, Any], scorers: Mapping[str, Any], *, rung: int
+) -> dict[str, Any]:
+    """Trial 0, as screening measured it on the same folds."""
+    scores = {
+        f"{metric}_{stat}": float(standard[f"{metric}_{stat}"])
+        for metric in scorers
+        for stat in ("mean", "std")
+    }
+    return {
+        "trial": 0,
+        "params": {},
+        **scores,
+        "fit_time": float(standard["fit_time"]),
+        "failure": None,
+        "rung": rung,
+        "rows": None,
+        "source": "screening",
+    }
 
 
 def _trial_row(
