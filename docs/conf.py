@@ -69,6 +69,8 @@ nitpick_ignore = [
     ("py:class", "pandera.pandas.DataFrameSchema"),
     ("py:class", "sklearn.exceptions.NotFittedError"),
     ("py:class", "sklearn.pipeline.Pipeline"),
+    ("py:class", "sklearn.dummy.DummyClassifier"),
+    ("py:class", "sklearn.dummy.DummyRegressor"),
 ]
 nitpick_ignore_regex = [
     # Plain-word types of numpydoc ("sequence of str", "iterable of ..."), which

@@ -7,9 +7,13 @@ is private. Errors live in :mod:`mlkit.exceptions`, demo data in
 
 from __future__ import annotations
 
+import logging as _logging
+
 from mlkit import datasets, exceptions
 from mlkit._acceptance import Check, Relative, Verdict
 from mlkit._cleaner import Cleaner
+from mlkit._ensemble import EnsembleComparison
+from mlkit._errors import ErrorAnalysis
 from mlkit._features import FeatureBuilder
 from mlkit._profile import (
     Alert,
@@ -22,9 +26,13 @@ from mlkit._profile import (
 )
 from mlkit._profiler import Profiler
 from mlkit._rows import RowCleaning, clean_rows
+from mlkit._screen import Screening
 from mlkit._search import ModelSearch, SearchResult
+from mlkit._selection import Finalist, Selection
+from mlkit._shortlist import ShortlistChoice
 from mlkit._split import Split
 from mlkit._splitter import Splitter
+from mlkit._tune import Tuning
 from mlkit.exceptions import (
     ConfigurationError,
     DataError,
@@ -40,7 +48,10 @@ __all__ = [
     "ColumnProfile",
     "ConfigurationError",
     "DataError",
+    "EnsembleComparison",
+    "ErrorAnalysis",
     "FeatureBuilder",
+    "Finalist",
     "Histogram",
     "MlkitError",
     "ModelSearch",
@@ -49,17 +60,24 @@ __all__ = [
     "Profiler",
     "Relative",
     "RowCleaning",
+    "Screening",
     "SearchResult",
+    "Selection",
+    "ShortlistChoice",
     "Split",
     "Splitter",
     "TargetProfile",
     "TargetSuggestion",
+    "Tuning",
     "Verdict",
     "__version__",
     "clean_rows",
     "datasets",
     "exceptions",
 ]
+
+# A library logs; the application decides where records go (no "last resort" printing).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 # Show public names as mlkit.Name, not mlkit._module.Name, in reprs and docs.
 for _name in __all__:

@@ -22,14 +22,34 @@ __all__ = ["Check", "Relative", "Verdict", "accept"]
 
 @attrs.frozen
 class Relative:
-    """A threshold relative to the baseline: its score plus ``by``."""
+    """A threshold relative to the baseline: its score plus ``by``.
+
+    Attributes
+    ----------
+    by : float, default=0.0
+        The margin over the baseline's score (negative: a tolerated loss).
+    """
 
     by: float = 0.0
 
 
 @attrs.frozen(kw_only=True)
 class Check:
-    """One metric against its threshold."""
+    """One metric against its threshold.
+
+    Attributes
+    ----------
+    metric : str
+        The metric's name.
+    value : float
+        The model's score on the held-back rows.
+    threshold : float
+        The floor it had to reach.
+    rule : str
+        The threshold in words (absolute, or relative to the baseline).
+    passed : bool
+        Whether ``value`` reached ``threshold``.
+    """
 
     metric: str
     value: float
@@ -191,7 +211,8 @@ def _check(
 ) -> Check:
     if isinstance(rule, Relative):
         threshold = baseline_metrics[name] + rule.by
-        words = f"at least the baseline's {baseline_metrics[name]:.4g} + {rule.by:g}"
+        sign = "-" if rule.by < 0 else "+"
+        words = f"at least the baseline's {baseline_metrics[name]:.4g} {sign} {abs(rule.by):g}"
     else:
         threshold = float(rule)
         words = f"at least {threshold:.4g}"

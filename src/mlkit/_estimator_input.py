@@ -27,7 +27,7 @@ def check_fitted(estimator: Any, attribute: str) -> None:
     if not hasattr(estimator, attribute):
         name = type(estimator).__name__
         raise NotFittedError(
-            f"This {name} is not fitted yet; call {name}.fit(X) with training data first."
+            f"This {name} is not fitted yet; call {name}.fit with training data first."
         )
 
 

@@ -28,6 +28,7 @@ from mlkit._budget import parallel_time
 from mlkit._families import Family, skip_reason
 
 __all__ = [
+    "CostCurve",
     "FoldResult",
     "Screening",
     "cross_evaluate",
@@ -203,6 +204,8 @@ def _screen_in_time(
             skipped[name] = (
                 f"time budget: screening it needs about {needed:.1f} s, "
                 f"{max(0.0, left):.1f} s of the screening time were left"
+                if needed > 0
+                else "time budget: the screening time was spent before its turn"
             )
             logger.info("screening skips %s: %s", name, skipped[name])
             continue
@@ -212,17 +215,29 @@ def _screen_in_time(
     return by_family
 
 
+@attrs.frozen
+class CostCurve:
+    """Seconds one fold of a family takes, as a line in its training rows."""
+
+    rows: int
+    seconds_at_rows: float
+    per_row: float
+
+    def seconds(self, n_rows: int) -> float:
+        """Estimated seconds of a fold trained on ``n_rows`` rows."""
+        return self.seconds_at_rows + self.per_row * max(0, n_rows - self.rows)
+
+
 def estimate_fold_costs(
     build_pipeline: Callable[[Any], Any],
     X: pd.DataFrame,
     y: pd.Series,
     *,
     families: Sequence[Family],
-    n_train: int,
     random_state: int | None,
     n_jobs: int | None,
-) -> dict[str, float]:
-    """Seconds one fold of each family will take on ``n_train`` rows, from two small samples.
+) -> dict[str, CostCurve]:
+    """How one fold's time grows with its training rows, per family, from two small samples.
 
     Each family is fitted (and predicts) on 500 and 2,500 rows; the time grows
     along the line through both, so the fixed overhead is not multiplied.
@@ -238,15 +253,15 @@ def estimate_fold_costs(
         for rows in _PILOT_ROWS
     ]
     seconds: list[float | None] = Parallel(n_jobs=n_jobs)(jobs)
-    costs = {}
+    curves = {}
     small, large = _PILOT_ROWS
     for i, family in enumerate(families):
         t_small, t_large = seconds[2 * i], seconds[2 * i + 1]
         if t_small is None or t_large is None:
             continue
         per_row = max(0.0, (t_large - t_small) / (large - small))
-        costs[family.name] = t_large + per_row * max(0, n_train - large)
-    return costs
+        curves[family.name] = CostCurve(rows=large, seconds_at_rows=t_large, per_row=per_row)
+    return curves
 
 
 def _time_fit(pipeline: Any, X: pd.DataFrame, y: pd.Series, rows: np.ndarray) -> float | None:

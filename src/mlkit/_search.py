@@ -41,9 +41,9 @@ from mlkit._frame_checks import require_frame
 from mlkit._progress import Progress
 from mlkit._results import HtmlReport
 from mlkit._scoring import resolve_scoring
-from mlkit._screen import Screening, estimate_fold_costs, screen
-from mlkit._selection import RULES, Finalist, Selection, select
-from mlkit._shortlist import Choice, shortlist
+from mlkit._screen import CostCurve, Screening, estimate_fold_costs, screen
+from mlkit._selection import RULES, Finalist, Selection, select, simplicity
+from mlkit._shortlist import ShortlistChoice, shortlist
 from mlkit._tune import Tuning, tune
 from mlkit._validation import boolean, check_parameters, number_in, one_of, random_state
 from mlkit.exceptions import ConfigurationError
@@ -55,7 +55,6 @@ logger = logging.getLogger(__name__)
 _PILOT_FROM: Final = 5_000  # training rows from which a budgeted search times families first
 _SCREEN_SHARE: Final = 0.5  # most of the budget screening may use
 _ENSEMBLE_SHARE: Final = 0.25  # of the time after screening, kept for ensembles
-_ENSEMBLE_RANK: Final = 100  # ensembles rank after every single family in simplicity
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -72,7 +71,7 @@ class SearchResult(HtmlReport):
         The leaderboard of every family, and those skipped with the reason.
     errors : ErrorAnalysis
         Confusion matrices or residuals, and the error correlation.
-    shortlist : list of Choice
+    shortlist : list of ShortlistChoice
         Every model considered for tuning, admitted or not, with the reason.
     tuning : dict of str to Tuning
         The random search of each shortlisted family.
@@ -90,20 +89,25 @@ class SearchResult(HtmlReport):
         Its mean cross-validated primary score.
     timings : dict of str to float
         Seconds spent in each stage.
-    model : estimator
-        The chosen model, refitted on all training rows.
-    dummy : estimator
+    sample_rows : int or None
+        Training rows per fold when the time budget made cross-validation
+        train on a sample (``None``: every row). The final model always uses
+        every row.
+    model : sklearn.pipeline.Pipeline
+        The chosen model with its Cleaner and FeatureBuilder, refitted on all
+        training rows.
+    dummy : sklearn.dummy.DummyClassifier or sklearn.dummy.DummyRegressor
         The task's dummy model fitted on the training rows, the default
         baseline of :meth:`accept`.
-    scorers : dict of str to scorer
-        The metrics, primary first.
+    scorers : dict of str to callable
+        The metrics (scikit-learn scorers), primary first.
     """
 
     task: str
     primary: str
     screening: Screening
     errors: ErrorAnalysis
-    shortlist: list[Choice]
+    shortlist: list[ShortlistChoice]
     tuning: dict[str, Tuning]
     ensembles: EnsembleComparison | None
     selection: Selection
@@ -111,6 +115,7 @@ class SearchResult(HtmlReport):
     chosen_params: dict[str, Any]
     chosen_score: float
     timings: dict[str, float]
+    sample_rows: int | None
     model: Any
     dummy: Any
     scorers: dict[str, Any]
@@ -127,12 +132,15 @@ class SearchResult(HtmlReport):
 
         Parameters
         ----------
-        X_test, y_test : pandas.DataFrame, array-like
+        X_test : pandas.DataFrame
             Rows the search never saw.
+        y_test : array-like
+            Their target.
         thresholds : mapping of str to float or Relative
             A floor per metric: a number, or relative to the baseline.
-        baseline : "dummy", fitted estimator or None, default="dummy"
-            What relative thresholds compare against.
+        baseline : "dummy", object or None, default="dummy"
+            What relative thresholds compare against: the dummy model, a
+            fitted model (a previous version), or nothing.
 
         Returns
         -------
@@ -153,6 +161,13 @@ class SearchResult(HtmlReport):
         log = logger.info if verdict.passed else logger.warning
         log("acceptance test of %s: %s", self.chosen, "passed" if verdict.passed else "FAILED")
         return verdict
+
+    def __repr__(self) -> str:
+        return (
+            f"SearchResult(task={self.task!r}, primary={self.primary!r}, "
+            f"chosen={self.chosen!r}, chosen_score={self.chosen_score:.4g}, "
+            f"models_screened={len(self.leaderboard)}, seconds={self.timings['total']:.1f})"
+        )
 
     def _render(self, *, standalone: bool) -> str:
         from mlkit._search_report import render_search
@@ -196,6 +211,7 @@ class SearchResult(HtmlReport):
                 "chosen_params": self.chosen_params,
                 "chosen_score": self.chosen_score,
                 "timings": self.timings,
+                "sample_rows": self.sample_rows,
             }
         )
         return safe
@@ -422,8 +438,9 @@ class _Run:
         self.n_train = min(len(train) for train, _ in self.folds)
         self.slots = effective_n_jobs(search.n_jobs)
         self.by_name = {family.name: family for family in families(task)}
-        self.simplicity = {name: rank for rank, name in enumerate(self.by_name)}
+        self.baseline = next(iter(self.by_name))  # logistic regression or ridge
         self.timings: dict[str, float] = {}
+        self.sample_rows: int | None = None
         self._mark = budget.started
         self.common: dict[str, Any] = {
             "folds": self.folds,
@@ -471,6 +488,7 @@ class _Run:
             chosen_params=selection.chosen.params,
             chosen_score=selection.chosen.score_mean,
             timings=self.timings,
+            sample_rows=self.sample_rows,
             model=model,
             dummy=dummy,
             scorers=self.scorers,
@@ -481,19 +499,12 @@ class _Run:
     def screen(self) -> Screening:
         chosen = self.config._families(self.task)
         costs: dict[str, float] = {}
-        if self.budget.limited and self.n_train > _PILOT_FROM:
-            self.progress.stage("pilot", 1)
-            costs = estimate_fold_costs(
-                self.config._pipeline,
-                self.frame,
-                self.target,
-                families=chosen,
-                n_train=self.n_train,
-                random_state=self.config.random_state,
-                n_jobs=self.config.n_jobs,
-            )
-            self.progress.advance(1)
-            self.lap("pilot")
+        if self.budget.limited:
+            curves = self._pilot(chosen) if self.n_train > _PILOT_FROM else {}
+            if curves:
+                self._sample_folds(curves)
+            costs = {name: curve.seconds(self.n_train) for name, curve in curves.items()}
+            chosen = _budget_order(chosen, costs, self.baseline)
         self.progress.stage("screen", len(chosen) * len(self.folds))
         screening = screen(
             self.config._pipeline,
@@ -514,6 +525,53 @@ class _Run:
             )
         return screening
 
+    def _pilot(self, chosen: list[Family]) -> dict[str, CostCurve]:
+        self.progress.stage("pilot", 1)
+        curves = estimate_fold_costs(
+            self.config._pipeline,
+            self.frame,
+            self.target,
+            families=chosen,
+            random_state=self.config.random_state,
+            n_jobs=self.config.n_jobs,
+        )
+        self.progress.advance(1)
+        self.lap("pilot")
+        return curves
+
+    def _sample_folds(self, curves: dict[str, CostCurve]) -> None:
+        """Train every fold on a sample when screening all families on every row would not fit.
+
+        The sample is the largest of the training rows halved again and again
+        (down to the pilot's 2,500) whose estimated screening fits in its share
+        of the budget; the test rows stay whole, and the final refit uses every row.
+        """
+        window = self.budget.left() * _SCREEN_SHARE
+        k = len(self.folds)
+
+        def screening_time(rows: int) -> float:
+            return sum(parallel_time(c.seconds(rows), k, self.slots) for c in curves.values())
+
+        rows = self.n_train
+        while rows // 2 >= _PILOT_FROM // 2 and screening_time(rows) > window:
+            rows //= 2
+        if rows == self.n_train:
+            return
+        full = screening_time(self.n_train)
+        rng = np.random.default_rng(self.config.random_state)
+        self.folds[:] = [
+            (np.sort(rng.permutation(train)[:rows]), test) for train, test in self.folds
+        ]
+        self.sample_rows = rows
+        self.n_train = rows
+        logger.info(
+            "the time budget trains each fold on a sample of %d rows (estimated %.0f s for "
+            "screening on every row, %.0f s available)",
+            rows,
+            full,
+            window,
+        )
+
     def _smallest_feature_value(self) -> float:
         prefix = self.config._pipeline("passthrough")[:-1]
         built = np.asarray(prefix.fit_transform(self.frame, self.target), dtype=np.float64)
@@ -523,7 +581,7 @@ class _Run:
         """Estimated seconds to refit on every row a model whose fold took ``fold_seconds``."""
         return SAFETY * fold_seconds * len(self.frame) / max(1, self.n_train)
 
-    def tune(self, screening: Screening, choices: list[Choice]) -> dict[str, Tuning]:
+    def tune(self, screening: Screening, choices: list[ShortlistChoice]) -> dict[str, Tuning]:
         board = screening.leaderboard
         admitted = [c.model for c in choices if c.admitted]
         fold_cost = {
@@ -580,6 +638,8 @@ class _Run:
         candidates = candidate_ensembles(
             members, task=self.task, random_state=self.config.random_state
         )
+        if _needs_scores(self.scorers[self.primary]):  # hard votes give labels only
+            candidates.pop("hard_voting", None)
         member_costs = [float(tuning[name].trials["fit_time"].max()) for name, _ in members]
         affordable, skipped = self._affordable(candidates, member_costs)
         self.progress.stage("ensemble", 1)
@@ -635,13 +695,13 @@ class _Run:
                 score_std=float(t.best[f"{self.primary}_std"]),
                 n_folds=k,
                 predict_time=_cell(board, name, "predict_time"),
-                simplicity=self.simplicity[name],
+                simplicity=simplicity(name),
                 params=t.best_params,
                 model=models[name],
             )
             for name, t in tuning.items()
         ]
-        baseline = next(iter(self.by_name))  # logistic regression or ridge
+        baseline = self.baseline
         if baseline not in tuning and baseline in board.index:
             finalists.append(
                 Finalist(
@@ -651,7 +711,7 @@ class _Run:
                     score_std=_cell(board, baseline, f"{self.primary}_std"),
                     n_folds=k,
                     predict_time=_cell(board, baseline, "predict_time"),
-                    simplicity=self.simplicity[baseline],
+                    simplicity=simplicity(baseline),
                     model=self.by_name[baseline].build(self.config.random_state, None),
                 )
             )
@@ -665,12 +725,26 @@ class _Run:
                     score_std=_cell(table, name, "score_std"),
                     n_folds=k,
                     predict_time=float("inf"),
-                    simplicity=_ENSEMBLE_RANK,
+                    simplicity=simplicity(name, ensemble=True),
                     model=candidates[name],
                 )
                 for name in comparison.kept
             ]
         return finalists
+
+
+def _budget_order(chosen: list[Family], costs: Mapping[str, float], baseline: str) -> list[Family]:
+    """Under a budget: the simple baseline, then gradient boosting, then the cheapest first."""
+    first = (baseline, "gradient_boosting")
+    return sorted(
+        chosen,
+        key=lambda f: (first.index(f.name) if f.name in first else 2, costs.get(f.name, 0.0)),
+    )
+
+
+def _needs_scores(scorer: Any) -> bool:
+    """Whether a scorer reads probabilities or decision scores rather than labels."""
+    return getattr(scorer, "_response_method", "predict") != "predict"
 
 
 def _cell(table: pd.DataFrame, row: str, column: str) -> float:

@@ -6,8 +6,9 @@ stays in the race whatever the shortlist. With ``rule="one_se"`` (the default)
 every finalist whose mean score is within one standard error of the best
 (the best's fold standard deviation over the square root of the folds) counts
 as a tie, and the simplest of the ties wins: a single model before an
-ensemble, and among families the order of :func:`~mlkit._families.families`
-(linear models first). With ``rule="best"`` the highest mean wins. Either way,
+ensemble, and among families the order of :data:`SIMPLEST_FIRST` (linear
+models, naive Bayes, a tree, then the larger models; k-nearest neighbours last,
+since it keeps every training row). With ``rule="best"`` the highest mean wins. Either way,
 exact ties go to the lower fold-to-fold variance, then the faster prediction.
 
 Why: the best of many cross-validated means is biased upward (the winner's
@@ -26,22 +27,72 @@ from typing import Any, Final
 import attrs
 import pandas as pd
 
-__all__ = ["RULES", "Finalist", "Selection", "select"]
+__all__ = ["RULES", "SIMPLEST_FIRST", "Finalist", "Selection", "select", "simplicity"]
 
 RULES: Final = ("one_se", "best")
+SIMPLEST_FIRST: Final = (
+    "logistic_regression",
+    "ridge",
+    "elastic_net",
+    "linear_svm",
+    "linear_svr",
+    "naive_bayes",
+    "decision_tree",
+    "gradient_boosting",
+    "random_forest",
+    "extra_trees",
+    "neural_net",
+    "k_nearest_neighbours",
+)
+_ENSEMBLE_RANK: Final = len(SIMPLEST_FIRST)
+
+
+def simplicity(name: str, *, ensemble: bool = False) -> int:
+    """Rank of a model in the one-standard-error rule: lower is simpler.
+
+    Examples
+    --------
+    >>> simplicity("ridge") < simplicity("gradient_boosting")
+    True
+    >>> simplicity("k_nearest_neighbours") < simplicity("stacking", ensemble=True)
+    True
+    """
+    if ensemble or name not in SIMPLEST_FIRST:
+        return _ENSEMBLE_RANK
+    return SIMPLEST_FIRST.index(name)
 
 
 @attrs.frozen(kw_only=True)
 class Finalist:
-    """One model in the final race."""
+    """One model in the final race.
+
+    Attributes
+    ----------
+    name : str
+        The family or ensemble.
+    kind : str
+        ``"tuned"``, ``"ensemble"`` or ``"baseline"``.
+    score_mean, score_std : float
+        Mean and standard deviation over folds of the primary score.
+    n_folds : int
+        Folds behind the mean.
+    predict_time : float
+        Mean seconds to predict a fold (infinite for an ensemble: not measured).
+    simplicity : int
+        Rank in the one-standard-error rule; lower is simpler.
+    params : dict
+        Tuned parameters (empty: standard settings).
+    model : object
+        The unfitted model.
+    """
 
     name: str
-    kind: str  # "tuned", "ensemble" or "baseline"
+    kind: str
     score_mean: float
     score_std: float
     n_folds: int
     predict_time: float
-    simplicity: int  # lower is simpler
+    simplicity: int
     params: dict[str, Any] = attrs.field(factory=dict)
     model: Any = attrs.field(default=None, repr=False)
 

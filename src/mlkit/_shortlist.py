@@ -12,12 +12,22 @@ from __future__ import annotations
 import attrs
 import pandas as pd
 
-__all__ = ["Choice", "shortlist"]
+__all__ = ["ShortlistChoice", "shortlist"]
 
 
 @attrs.frozen(kw_only=True)
-class Choice:
-    """One model considered for the shortlist, and why it was admitted or not."""
+class ShortlistChoice:
+    """One model considered for the shortlist, and why it was admitted or not.
+
+    Attributes
+    ----------
+    model : str
+        The family.
+    admitted : bool
+        Whether it goes on to tuning.
+    reason : str
+        Why, in words.
+    """
 
     model: str
     admitted: bool
@@ -33,7 +43,7 @@ def shortlist(
     maximum: int = 5,
     noise: float = 3.0,
     max_correlation: float = 0.9,
-) -> list[Choice]:
+) -> list[ShortlistChoice]:
     """Choose the models to tune, preferring those that fail differently.
 
     Parameters
@@ -55,7 +65,7 @@ def shortlist(
 
     Returns
     -------
-    list of Choice
+    list of ShortlistChoice
         Every model considered, in leaderboard order, admitted or not, with
         its reason.
 
@@ -78,7 +88,9 @@ def shortlist(
     mean, std = leaderboard[f"{primary}_mean"], leaderboard[f"{primary}_std"]
     best = leaderboard.index[0]
     floor = float(mean.iloc[0] - noise * std.iloc[0])
-    choices = [Choice(model=best, admitted=True, reason=_best(primary, mean[best], std[best]))]
+    choices = [
+        ShortlistChoice(model=best, admitted=True, reason=_best(primary, mean[best], std[best]))
+    ]
     for model in leaderboard.index[1:]:
         choices.append(
             _judge(model, choices, error_correlation, mean[model], floor, max_correlation, maximum)
@@ -92,18 +104,20 @@ def _best(primary: str, mean: float, std: float) -> str:
 
 def _judge(
     model: str,
-    choices: list[Choice],
+    choices: list[ShortlistChoice],
     correlation: pd.DataFrame,
     score: float,
     floor: float,
     max_correlation: float,
     maximum: int,
-) -> Choice:
+) -> ShortlistChoice:
     admitted = [c.model for c in choices if c.admitted]
     if len(admitted) >= maximum:
-        return Choice(model=model, admitted=False, reason=f"the shortlist is full ({maximum})")
+        return ShortlistChoice(
+            model=model, admitted=False, reason=f"the shortlist is full ({maximum})"
+        )
     if score < floor:
-        return Choice(
+        return ShortlistChoice(
             model=model,
             admitted=False,
             reason=f"score {score:.4g} is below {floor:.4g} (the best, less its fold noise)",
@@ -119,12 +133,12 @@ def _judge(
     closest = max(with_admitted, key=with_admitted.__getitem__)
     value = with_admitted[closest]
     if value > max_correlation:
-        return Choice(
+        return ShortlistChoice(
             model=model,
             admitted=False,
             reason=f"its errors correlate {value:.2f} with {closest}'s (limit {max_correlation})",
         )
-    return Choice(
+    return ShortlistChoice(
         model=model,
         admitted=True,
         reason=f"score {score:.4g} is within the best's fold noise and its errors correlate at "
@@ -132,14 +146,14 @@ def _judge(
     )
 
 
-def _fill(choices: list[Choice], mean: pd.Series, minimum: int) -> list[Choice]:
+def _fill(choices: list[ShortlistChoice], mean: pd.Series, minimum: int) -> list[ShortlistChoice]:
     """Admit the best-scoring rejected models until ``minimum`` are admitted."""
     missing = minimum - sum(c.admitted for c in choices)
     filled = []
     for choice in choices:
         if missing > 0 and not choice.admitted and not choice.reason.startswith("the shortlist"):
             filled.append(
-                Choice(
+                ShortlistChoice(
                     model=choice.model,
                     admitted=True,
                     reason=f"admitted to reach {minimum} models, next by score "
