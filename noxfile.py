@@ -114,3 +114,24 @@ def bench_ydata(session: nox.Session) -> None:
             "mlkit's figures are in benchmarks/.results/"
         )
     session.run("python", "benchmarks/peers/ydata_profiling_bench.py", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def bench_search(session: nox.Session) -> None:
+    """Benchmark ModelSearch's held-out score per time, then FLAML in its own env."""
+    session.install(".", *_group("bench"))
+    session.run("python", "benchmarks/_search_quality.py", *session.posargs)
+    session.notify("bench_flaml", posargs=session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def bench_flaml(session: nox.Session) -> None:
+    """Run FLAML AutoML on the search benchmark's splits, kept apart from mlkit's runtime."""
+    try:
+        session.install("flaml[automl]")
+    except nox.command.CommandFailed as error:
+        session.skip(
+            f"FLAML could not be installed ({error.reason}); "
+            "mlkit's figures are in benchmarks/.results/"
+        )
+    session.run("python", "benchmarks/peers/flaml_bench.py", *session.posargs)
