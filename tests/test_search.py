@@ -214,3 +214,67 @@ def test_halving_search_runs_and_records_rungs(churn_small):
         progress=False,
     ).fit(X, y)
     assert all("rung" in t.trials.columns for t in search.result_.tuning.values())
+
+
+@pytest.fixture(scope="module")
+def churn_large():
+    df = make_churn(7_600, random_state=4)
+    return df.drop(columns="churned"), df["churned"]
+
+
+def _run(X, y, **options):
+    from mlkit._budget import Budget
+    from mlkit._scoring import resolve_scoring
+    from mlkit._search import _Run
+
+    primary, scorers = resolve_scoring(None, "binary")
+    search = ModelSearch(cv=3, progress=False, **options)
+    return _Run(search, X, y, "binary", primary, scorers, Budget(search.time_budget))
+
+
+def test_when_screening_every_row_would_not_fit_each_fold_trains_on_a_sample(churn_large):
+    from mlkit._screen import CostCurve
+
+    X, y = churn_large
+    run = _run(X, y, time_budget=10.0)
+    tests_before = [test.copy() for _, test in run.folds]
+    half = run.n_train // 2
+    assert half >= 2_500
+    run._sample_folds({"slow": CostCurve(rows=2_500, seconds_at_rows=1.0, per_row=0.01)})
+    assert run.sample_rows == run.n_train == half  # one halving: another would go below 2,500
+    for (train, test), before in zip(run.folds, tests_before, strict=True):
+        assert len(train) == half
+        assert np.all(np.diff(train) > 0)  # sorted, no repeats
+        assert not np.isin(train, test).any()
+        np.testing.assert_array_equal(test, before)  # the test rows stay whole
+
+
+def test_when_screening_every_row_fits_the_folds_stay_whole(churn_large):
+    from mlkit._screen import CostCurve
+
+    X, y = churn_large
+    run = _run(X, y, time_budget=1_000.0)
+    sizes = [len(train) for train, _ in run.folds]
+    run._sample_folds({"quick": CostCurve(rows=2_500, seconds_at_rows=0.01, per_row=0.0)})
+    assert run.sample_rows is None
+    assert [len(train) for train, _ in run.folds] == sizes
+
+
+def test_the_pilot_times_every_family_and_records_its_stage(churn_large):
+    X, y = churn_large
+    run = _run(X, y, time_budget=60.0, families=["naive_bayes", "logistic_regression"])
+    curves = run._pilot(run.config._families("binary"))
+    assert set(curves) == {"naive_bayes", "logistic_regression"}
+    assert "pilot" in run.timings
+
+
+def test_under_a_budget_the_baseline_and_boosting_are_screened_first():
+    from mlkit._families import families
+    from mlkit._search import _budget_order
+
+    chosen = list(families("binary"))
+    costs = {family.name: float(i) for i, family in enumerate(reversed(chosen))}
+    ordered = [f.name for f in _budget_order(chosen, costs, "logistic_regression")]
+    assert ordered[:2] == ["logistic_regression", "gradient_boosting"]
+    rest = ordered[2:]
+    assert rest == sorted(rest, key=costs.__getitem__)
