@@ -103,17 +103,22 @@ def bench(session: nox.Session) -> None:
     session.notify("bench_ydata", posargs=session.posargs)
 
 
+def _run_peer(session: nox.Session, packages: list[str], script: str) -> None:
+    """Install a peer tool in this session's own env and run its script (skip if it fails)."""
+    try:
+        session.install(*packages)
+    except nox.command.CommandFailed as error:
+        session.skip(
+            f"{packages[0]} could not be installed ({error.reason}); "
+            "mlkit's figures are in benchmarks/.results/"
+        )
+    session.run("python", f"benchmarks/peers/{script}", *session.posargs)
+
+
 @nox.session(python=PYTHONS[0])
 def bench_ydata(session: nox.Session) -> None:
     """Profile the benchmark frame with ydata-profiling, kept apart from mlkit's runtime."""
-    try:
-        session.install("ydata-profiling", "pyarrow", "setuptools<81")
-    except nox.command.CommandFailed as error:
-        session.skip(
-            f"ydata-profiling could not be installed ({error.reason}); "
-            "mlkit's figures are in benchmarks/.results/"
-        )
-    session.run("python", "benchmarks/peers/ydata_profiling_bench.py", *session.posargs)
+    _run_peer(session, ["ydata-profiling", "pyarrow", "setuptools<81"], "ydata_profiling_bench.py")
 
 
 @nox.session(python=PYTHONS[0])
@@ -127,11 +132,4 @@ def bench_search(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def bench_flaml(session: nox.Session) -> None:
     """Run FLAML AutoML on the search benchmark's splits, kept apart from mlkit's runtime."""
-    try:
-        session.install("flaml[automl]")
-    except nox.command.CommandFailed as error:
-        session.skip(
-            f"FLAML could not be installed ({error.reason}); "
-            "mlkit's figures are in benchmarks/.results/"
-        )
-    session.run("python", "benchmarks/peers/flaml_bench.py", *session.posargs)
+    _run_peer(session, ["flaml[automl]"], "flaml_bench.py")
