@@ -566,7 +566,8 @@ def goals(datasets: Sequence[dict[str, Any]], records: Sequence[dict[str, Any]])
                     score_passed=score_ok,
                     overrun=search["overrun"],
                     overrun_passed=overrun_ok,
-                    passed=bool(score_ok) and overrun_ok,
+                    # nothing to compare with (--search-only): no verdict, not a failure
+                    passed=None if score_ok is None else score_ok and overrun_ok,
                 )
             judged.append(entry)
     return judged
@@ -680,7 +681,8 @@ def report(mlkit: dict[str, Any], flaml: dict[str, Any] | None = None) -> str:
         f"{', '.join(f'{b:g} s' for b in settings['budgets'])}"
     )
     passed = sum(1 for goal in judged if goal["passed"])
-    summary = f"ModelSearch met the goal in {passed} of {len(judged)} runs. {load_note(records)}"
+    judgeable = sum(1 for goal in judged if goal["passed"] is not None)
+    summary = f"ModelSearch met the goal in {passed} of {judgeable} runs. {load_note(records)}"
     notes = "\n".join(mismatches)
     parts = [title, peer, results_table(datasets, records), goals_table(judged), summary, notes]
     return "\n\n".join(part for part in parts if part) + "\n"
