@@ -441,6 +441,7 @@ def search_details(split: Split) -> Callable[[Any], dict[str, Any]]:
             "cv_score": result.chosen_score,
             "own_test_score": search.score(X_test, y_test),
             "timings": result.timings,
+            "sample_rows": result.sample_rows,
         }
 
     return details
