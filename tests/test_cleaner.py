@@ -364,7 +364,7 @@ def test_set_output_clone_and_report(fitted, features):
 
 
 def test_unfitted_use_says_to_fit_first():
-    with pytest.raises(NotFittedError, match=r"call Cleaner.fit\(X\)"):
+    with pytest.raises(NotFittedError, match=r"call Cleaner.fit with training data"):
         Cleaner().transform(pd.DataFrame({"a": [1]}))
 
 
