@@ -171,3 +171,27 @@ def test_halving_with_screening_scores_keeps_trial_0_among_the_finalists():
     assert trials.loc[0, "rung"] == last
     assert 0 in trials.index[trials["rung"] == last]
     assert result.best_score == trials.loc[trials["rung"] == last, "roc_auc_mean"].max()
+
+
+def test_a_halving_rung_is_costed_by_its_share_of_a_whole_fold(data):
+    from mlkit._tune import _TrialRunner
+
+    X, y, folds = data
+    _, scorers = resolve_scoring(["roc_auc"], "binary")
+    half = [(train[: len(train) // 2], test) for train, test in folds]
+    run = _TrialRunner(
+        _pipeline,
+        X,
+        y,
+        family=_family("naive_bayes"),
+        scorers=scorers,
+        random_state=0,
+        n_jobs=1,
+        deadline=time.monotonic() + 1_000,
+        full_rows=min(len(train) for train, _ in folds),
+        fold_cost=300.0,  # a whole fold's estimate: 3 folds need 1,125 s with the margin
+    )
+    run.n_run = 1  # trial 0 came from screening, so a batch that does not fit is not started
+    assert run.trials([(1, {})], folds, rung=1, n_rows=None) == []
+    ran = run.trials([(1, {})], half, rung=0, n_rows=len(half[0][0]))  # about half: ~563 s
+    assert [row["trial"] for row in ran] == [1]

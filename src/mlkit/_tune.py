@@ -153,6 +153,7 @@ def tune(
         random_state=random_state,
         n_jobs=n_jobs,
         deadline=deadline,
+        full_rows=min(len(train) for train, _ in folds),
         fold_cost=fold_cost,
         on_trial=on_trial,
     )
@@ -193,6 +194,7 @@ class _TrialRunner:
         random_state: int | None,
         n_jobs: int | None,
         deadline: float | None,
+        full_rows: int,
         fold_cost: float = 0.0,
         on_trial: Callable[[int], None] | None = None,
     ) -> None:
@@ -203,7 +205,8 @@ class _TrialRunner:
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.deadline = deadline
-        self.fold_cost = fold_cost  # the slowest fold seen, per full fold
+        self.full_rows = full_rows  # training rows of a whole fold, to scale a rung's cost
+        self.fold_cost = fold_cost  # the slowest fold seen, scaled to a full fold
         self.on_trial = on_trial
         self.n_run = 0  # trials run so far, all rungs
 
@@ -218,7 +221,7 @@ class _TrialRunner:
         from joblib import effective_n_jobs
 
         batch_size = max(1, effective_n_jobs(self.n_jobs))
-        share = 1.0 if n_rows is None else n_rows / max(1, min(len(t) for t, _ in folds))
+        share = 1.0 if n_rows is None else n_rows / max(1, self.full_rows)
         rows: list[dict[str, Any]] = []
         for start in range(0, len(numbered), batch_size):
             batch = numbered[start : start + batch_size]
