@@ -21,6 +21,11 @@ from mlkit._html import Markup
 _COLOR = "#3e7cb1"
 _SECONDS_PER_DAY = 86_400.0
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+# What a report says in place of its charts when matplotlib is missing.
+CHARTS_OMITTED = (
+    '<p class="note">Charts omitted: install them with '
+    "<code>pip install 'mlkit[plots]'</code>.</p>"
+)
 
 
 def available() -> bool:

@@ -45,11 +45,7 @@ def render_profile(profile: Profile, *, standalone: bool) -> str:
         _correlations(profile, with_charts),
     ]
     if not with_charts:
-        sections.insert(
-            1,
-            '<p class="note">Charts omitted: install them with '
-            "<code>pip install 'mlkit[plots]'</code>.</p>",
-        )
+        sections.insert(1, _plots.CHARTS_OMITTED)
     return page("mlkit data profile", "".join(sections), standalone=standalone)
 
 

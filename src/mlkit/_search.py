@@ -348,8 +348,10 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
         run = _Run(self, frame, target, task, primary, scorers, budget)
         try:
             self.result_ = run.stages()
-        finally:
-            run.progress.close(f"chose {getattr(run, 'chosen', 'nothing')}")
+        except BaseException:
+            run.progress.close("stopped")
+            raise
+        run.progress.close(f"chose {self.result_.chosen}")
         self.best_estimator_ = self.result_.model
         logger.info(
             "ModelSearch chose %s (%s %.4g) in %.1f s",
@@ -375,8 +377,7 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
     def score(self, X: pd.DataFrame, y: Any) -> float:
         """The primary metric of the chosen model on ``X`` and ``y``."""
         check_fitted(self, "best_estimator_")
-        _, scorers = resolve_scoring(self.scoring, self.result_.task)
-        return float(next(iter(scorers.values()))(self.best_estimator_, X, y))
+        return float(self.result_.scorers[self.result_.primary](self.best_estimator_, X, y))
 
     # -- helpers shared with the run ------------------------------------------------------
 
@@ -442,11 +443,15 @@ class _Run:
         self.timings: dict[str, float] = {}
         self.sample_rows: int | None = None
         self._mark = budget.started
-        self.common: dict[str, Any] = {
+
+    @property
+    def common(self) -> dict[str, Any]:
+        """What every stage's cross-validation shares (the folds as sampled, if they were)."""
+        return {
             "folds": self.folds,
-            "scorers": scorers,
-            "primary": primary,
-            "n_jobs": search.n_jobs,
+            "scorers": self.scorers,
+            "primary": self.primary,
+            "n_jobs": self.config.n_jobs,
         }
 
     def lap(self, stage: str) -> None:
@@ -468,11 +473,10 @@ class _Run:
             self.finalists(screening, tuning, members, comparison, candidates),
             rule=self.config.selection,
         )
-        self.chosen = selection.chosen.name
         self.progress.stage("refit", 1)
         model = self.config._pipeline(selection.chosen.model).fit(self.frame, self.target)
         dummy = _dummy(self.task).fit(self.frame, self.target)
-        self.progress.advance(1, self.chosen)
+        self.progress.advance(1, selection.chosen.name)
         self.lap("refit")
         self.timings["total"] = self.budget.elapsed()
         return SearchResult(
@@ -559,9 +563,7 @@ class _Run:
             return
         full = screening_time(self.n_train)
         rng = np.random.default_rng(self.config.random_state)
-        self.folds[:] = [
-            (np.sort(rng.permutation(train)[:rows]), test) for train, test in self.folds
-        ]
+        self.folds = [(np.sort(rng.permutation(train)[:rows]), test) for train, test in self.folds]
         self.sample_rows = rows
         self.n_train = rows
         logger.info(
@@ -605,7 +607,7 @@ class _Run:
                 family=self.by_name[name],
                 n_iter=self.config.n_iter,
                 random_state=self.config.random_state,
-                deadline=None if not self.budget.limited else family_deadline,
+                deadline=family_deadline,
                 halving=self.config.halving,
                 standard={str(key): value for key, value in board.loc[name].items()},
                 fold_cost=fold_cost[name],

@@ -29,11 +29,7 @@ def render_search(result: SearchResult, *, standalone: bool) -> str:
         _selection(result),
     ]
     if not with_charts:
-        sections.insert(
-            1,
-            '<p class="note">Charts omitted: install them with '
-            "<code>pip install 'mlkit[plots]'</code>.</p>",
-        )
+        sections.insert(1, _plots.CHARTS_OMITTED)
     return page("mlkit model search", "".join(sections), standalone=standalone)
 
 
