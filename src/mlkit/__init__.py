@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging as _logging
 
-from mlkit import datasets, exceptions
+from mlkit import datasets, exceptions, testing
 from mlkit._acceptance import Check, Relative, Verdict
 from mlkit._cleaner import Cleaner
 from mlkit._ensemble import EnsembleComparison
 from mlkit._errors import ErrorAnalysis
 from mlkit._features import FeatureBuilder
+from mlkit._golden import SelfTest
+from mlkit._manifest import Manifest
+from mlkit._model import Model, load
+from mlkit._packager import Artifact, Packager
 from mlkit._profile import (
     Alert,
     ColumnProfile,
@@ -43,6 +47,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Alert",
+    "Artifact",
     "Check",
     "Cleaner",
     "ColumnProfile",
@@ -53,9 +58,12 @@ __all__ = [
     "FeatureBuilder",
     "Finalist",
     "Histogram",
+    "Manifest",
     "MlkitError",
+    "Model",
     "ModelSearch",
     "NumericSummary",
+    "Packager",
     "Profile",
     "Profiler",
     "Relative",
@@ -63,6 +71,7 @@ __all__ = [
     "Screening",
     "SearchResult",
     "Selection",
+    "SelfTest",
     "ShortlistChoice",
     "Split",
     "Splitter",
@@ -74,6 +83,8 @@ __all__ = [
     "clean_rows",
     "datasets",
     "exceptions",
+    "load",
+    "testing",
 ]
 
 # A library logs; the application decides where records go (no "last resort" printing).

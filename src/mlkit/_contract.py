@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,7 +26,15 @@ def contract_dtype(column: ColumnProfile) -> str | None:
     ``boolean``; datetimes and durations to their own dtype. Text and
     categories accept any value: an unseen category is drift, not an error.
     """
-    dtype = pd.api.types.pandas_dtype(column.dtype) if column.dtype != "str" else None
+    return dtype_contract(column.dtype)
+
+
+def dtype_contract(trained: str) -> str | None:
+    """Return the dtype values must coerce to for a column trained as ``trained``."""
+    try:
+        dtype = pd.api.types.pandas_dtype(trained) if trained != "str" else None
+    except TypeError:
+        return None
     if dtype is None or isinstance(dtype, pd.CategoricalDtype):
         return None
     if pd.api.types.is_bool_dtype(dtype):
@@ -131,9 +139,21 @@ def _value_failure(
 
 def schema_from_profile(columns: Sequence[ColumnProfile]) -> pa.DataFrameSchema:
     """Build the data contract for the profiled ``columns``."""
+    return build_schema(
+        (
+            column.name,
+            contract_dtype(column),
+            f"{column.semantic_type} column, trained as {column.dtype}",
+        )
+        for column in columns
+    )
+
+
+def build_schema(columns: Iterable[tuple[str, str | None, str]]) -> pa.DataFrameSchema:
+    """Build a contract from (name, dtype to coerce to or None, description) triples."""
     pandera = _lazy.pandera()
     schema: pa.DataFrameSchema = pandera.DataFrameSchema(
-        {column.name: _column_contract(pandera, column) for column in columns},
+        {name: _column_contract(pandera, dtype, text) for name, dtype, text in columns},
         strict=False,
         ordered=False,
         name="mlkit data contract",
@@ -141,8 +161,7 @@ def schema_from_profile(columns: Sequence[ColumnProfile]) -> pa.DataFrameSchema:
     return schema
 
 
-def _column_contract(pandera: Any, column: ColumnProfile) -> pa.Column:
-    dtype = contract_dtype(column)
+def _column_contract(pandera: Any, dtype: str | None, description: str) -> pa.Column:
     checks = []
     if dtype == "float64":
         checks.append(pandera.Check(_is_finite, name=_FINITE))
@@ -152,6 +171,6 @@ def _column_contract(pandera: Any, column: ColumnProfile) -> pa.Column:
         nullable=True,
         coerce=dtype is not None,
         required=True,
-        description=f"{column.semantic_type} column, trained as {column.dtype}",
+        description=description,
     )
     return contract

@@ -16,6 +16,9 @@ caller can catch them all at once, or catch one kind of failure::
     │   └── IncompatibleRuntimeError  the runtime cannot load what was saved
     └── AcceptanceError             a model failed its acceptance test
 
+    RuntimeMismatchWarning          (a UserWarning) an artifact was built with another
+                                    minor version of a dependency
+
 Messages say what was wrong, where, and what to do next. Errors about a
 caller's configuration are kept apart from errors about their data.
 """
@@ -41,6 +44,7 @@ __all__ = [
     "MissingDependencyError",
     "MlkitError",
     "NotFittedError",
+    "RuntimeMismatchWarning",
     "SignatureError",
     "UntrustedTypeError",
 ]
@@ -187,6 +191,15 @@ class SignatureError(ArtifactError):
 
 class IncompatibleRuntimeError(ArtifactError):
     """The installed runtime cannot safely load what the artifact saved."""
+
+
+class RuntimeMismatchWarning(UserWarning):
+    """An artifact was built with another minor version of a runtime dependency.
+
+    The model loads, but may compute slightly differently; ``Model.self_test()``
+    checks its predictions. ``mlkit.load(..., strict=True)`` turns this warning
+    into an :class:`IncompatibleRuntimeError`.
+    """
 
 
 class AcceptanceError(MlkitError):
