@@ -96,7 +96,7 @@ class Manifest:
 
     def to_json(self) -> bytes:
         """The manifest as the bytes stored in the artifact."""
-        return json.dumps(self.to_dict(), indent=2, sort_keys=True).encode()
+        return json.dumps(self.to_dict(), indent=2).encode()
 
     @classmethod
     def from_json(cls, data: bytes, *, subject: str) -> Manifest:
