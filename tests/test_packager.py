@@ -142,7 +142,7 @@ def test_refuses_to_overwrite_unless_asked(pipeline, data, tmp_path):
     packager = Packager(name="churn", version="1.0.0")
     first = packager.package(pipeline, X, y, path=tmp_path)
     before = first.path.read_bytes()
-    with pytest.raises(ConfigurationError, match="already exists.*new version.*overwrite=True"):
+    with pytest.raises(ConfigurationError, match=r"already exists.*new version.*overwrite=True"):
         packager.package(pipeline, X.iloc[:600], y.iloc[:600], path=tmp_path)
     assert first.path.read_bytes() == before
     again = packager.package(pipeline, X.iloc[:600], y.iloc[:600], path=tmp_path, overwrite=True)
