@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from mlkit.exceptions import ConfigurationError, IntegrityError
 
@@ -27,6 +27,17 @@ MAX_RATIO = 200  # uncompressed / compressed, for members above _RATIO_FLOOR byt
 _RATIO_FLOOR = 1024**2
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1024**2
+# What zipfile raises on damaged, encrypted or unsupported archives (RuntimeError: a
+# password is required; NotImplementedError: a newer zip version or compression method).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 def sha256(data: bytes) -> str:
@@ -108,7 +119,7 @@ def read_members(path: Path, *, subject: str) -> dict[str, bytes]:
     """
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except _ZIP_ERRORS as error:
         raise IntegrityError(
             f"{subject} is not an mlkit artifact: it cannot be read as a zip archive "
             f"({error}). It may be truncated or a different kind of file."
@@ -120,6 +131,24 @@ def read_members(path: Path, *, subject: str) -> dict[str, bytes]:
         for info in infos:
             members[info.filename] = _read_bounded(archive, info, subject=subject)
     return members
+
+
+def check_nested(data: bytes, *, subject: str) -> None:
+    """Apply the archive checks to a zip held inside a member (the skops file).
+
+    Raises
+    ------
+    IntegrityError
+        When ``data`` is not a readable zip, or its listing breaks a limit.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_listing(archive.infolist(), subject=subject)
+    except _ZIP_ERRORS as error:
+        raise IntegrityError(
+            f"{subject} is not a readable zip archive ({error}); the file is damaged or "
+            "was not written by mlkit."
+        ) from None
 
 
 def _check_listing(infos: list[zipfile.ZipInfo], *, subject: str) -> None:
@@ -142,15 +171,13 @@ def _check_listing(infos: list[zipfile.ZipInfo], *, subject: str) -> None:
 
 
 def _check_name(name: str, *, subject: str) -> None:
-    path = PurePosixPath(name)
     unsafe = (
         not name
+        or "/" in name
         or "\\" in name
         or "\x00" in name
-        or path.is_absolute()
-        or ":" in path.parts[0]
-        or any(part in {"..", "."} for part in path.parts)
-        or len(path.parts) != 1
+        or ":" in name
+        or name in {".", ".."}
     )
     if unsafe:
         raise IntegrityError(
@@ -162,7 +189,7 @@ def _check_name(name: str, *, subject: str) -> None:
 
 def _check_kind(info: zipfile.ZipInfo, *, subject: str) -> None:
     mode = info.external_attr >> 16
-    if info.is_dir() or (mode and not stat.S_ISREG(mode)):
+    if info.is_dir() or stat.S_IFMT(mode) not in {0, stat.S_IFREG}:
         kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
         raise IntegrityError(
             f"{subject} has a member {info.filename!r} that is {kind}; an artifact holds "
@@ -196,14 +223,7 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, subject: s
                         f"{subject} has a member {info.filename!r} larger than it declares."
                     )
                 chunks.append(chunk)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-    ) as error:
+    except _ZIP_ERRORS as error:
         raise IntegrityError(
             f"{subject} has a member {info.filename!r} that cannot be read ({error}); the "
             "file is damaged or truncated."

@@ -105,12 +105,12 @@ class Manifest:
             raise IntegrityError(f"{subject}: the manifest is larger than {MAX_MANIFEST_BYTES}.")
         try:
             raw = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise IntegrityError(f"{subject}: the manifest is not valid JSON ({error}).") from None
         if not isinstance(raw, dict):
             raise IntegrityError(f"{subject}: the manifest is not a JSON object.")
         protocol = raw.get("protocol")
-        if protocol != PROTOCOL:
+        if type(protocol) is not int or protocol != PROTOCOL:
             raise FormatVersionError(
                 f"{subject} uses file format {protocol!r}; this mlkit reads format {PROTOCOL}. "
                 "Upgrade mlkit to load a newer artifact."
@@ -142,7 +142,7 @@ def _manifest_from(raw: dict[str, Any], *, subject: str) -> Manifest:
                 "members": members,
             }
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, OverflowError) as error:
         raise IntegrityError(f"{subject}: the manifest is malformed ({error!r}).") from None
 
 

@@ -99,7 +99,7 @@ def load(
     reference = _json_member(members, REFERENCE, subject)
     card = _text_member(members, CARD, subject)
     pipeline = load_pipeline(members[MODEL], subject=subject)
-    _check_pipeline(pipeline, contract, subject=subject)
+    _check_pipeline(pipeline, contract, manifest, subject=subject)
     logger.info("Loaded %s %s from %s", manifest.name, manifest.version, source)
     return Model(
         pipeline=pipeline,
@@ -152,7 +152,7 @@ def _read_checked(
 def _json_member(members: dict[str, bytes], name: str, subject: str) -> Any:
     try:
         return json.loads(members[name])
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise IntegrityError(
             f"{subject}: the member {name!r} is not valid JSON ({error})."
         ) from None
@@ -167,14 +167,23 @@ def _text_member(members: dict[str, bytes], name: str, subject: str) -> str:
         ) from None
 
 
-def _check_pipeline(pipeline: Any, contract: InputContract, *, subject: str) -> None:
+def _check_pipeline(
+    pipeline: Any, contract: InputContract, manifest: Manifest, *, subject: str
+) -> None:
+    from mlkit._results import json_safe
+
     seen = getattr(pipeline, "feature_names_in_", None)
-    if not hasattr(pipeline, "predict") or (
-        seen is not None and [str(s) for s in seen] != contract.names
+    classes = getattr(pipeline, "classes_", None)
+    expected = None if manifest.classes is None else list(manifest.classes)
+    if (
+        not hasattr(pipeline, "predict")
+        or (seen is not None and [str(s) for s in seen] != contract.names)
+        or (None if classes is None else json_safe(list(classes))) != expected
     ):
         raise IntegrityError(
-            f"{subject}: the model does not match its data contract (it expects other "
-            "columns, or cannot predict). The file was not written by mlkit as it is."
+            f"{subject}: the model does not match its manifest and data contract (it "
+            "expects other columns, predicts other classes, or cannot predict). The file "
+            "was not written by mlkit as it is."
         )
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlkit._archive import deterministic_zip
+from mlkit._archive import check_nested, deterministic_zip
 from mlkit.exceptions import IntegrityError, UntrustedTypeError
 
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -111,6 +112,7 @@ def load_pipeline(data: bytes, *, subject: str) -> Any:
             f"{subject}: the model member is not a skops file (skops files are zip archives; "
             "a pickle is refused, since loading one can run any code). Do not use it."
         )
+    check_nested(data, subject=f"{subject}: the model member")
     try:
         return sio.loads(data, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as error:
@@ -128,6 +130,10 @@ def load_pipeline(data: bytes, *, subject: str) -> Any:
         AttributeError,
         IndexError,
         OSError,
+        RecursionError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
         zipfile.BadZipFile,
     ) as error:
         raise IntegrityError(
@@ -140,5 +146,11 @@ def _types_named(error: Exception, data: bytes) -> set[str]:
     """The untrusted types, read again from the file (skops keeps them in its message)."""
     try:
         return set(untrusted_types(data))
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):  # pragma: no cover
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        RecursionError,
+        zipfile.BadZipFile,
+    ):  # pragma: no cover
         return {str(error)}
