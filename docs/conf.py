@@ -49,6 +49,7 @@ napoleon_use_ivar = False
 napoleon_type_aliases = {
     "DataFrame": "pandas.DataFrame",
     "Path": "pathlib.Path",
+    "Model": "mlkit.Model",
 }
 
 # -- Nitpicky references -----------------------------------------------------
@@ -76,6 +77,8 @@ nitpick_ignore_regex = [
     # Plain-word types of numpydoc ("sequence of str", "iterable of ..."), which
     # name a protocol, not a class.
     ("py:class", r"sequence|iterable|mapping|callable|array-like|scalar|ignored"),
+    # "fitted scikit-learn estimator" and "class label" describe a value, not a class.
+    ("py:class", r"fitted scikit-learn estimator|class label"),
     # scikit-learn's "array-like of shape (n_samples, n_features)".
     ("py:class", r"shape \(.*"),
     # Napoleon splits numpydoc tuple descriptions at commas, so the prose of

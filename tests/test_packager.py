@@ -223,7 +223,10 @@ def test_a_process_killed_mid_write_leaves_the_old_file_or_none(
     [
         ("name", "", "must start with a letter"),
         ("name", "churn model", "must start with a letter"),
-        ("name", "mlkit", "cannot be 'mlkit'"),
+        ("name", "mlkit", "hides a module"),
+        ("name", "numpy", "hides a module"),
+        ("name", "json", "hides a module"),
+        ("name", "class", "is a keyword"),
         ("name", 3, "must start with a letter"),
         ("version", "1.0-rc1", "canonical"),
         ("version", "v1", "PEP 440"),

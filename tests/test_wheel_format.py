@@ -149,7 +149,9 @@ def test_building_twice_gives_identical_bytes(artifact, tmp_path):
     first = build(artifact, tmp_path / "one").read_bytes()
     second = build(artifact, tmp_path / "two").read_bytes()
     assert first == second
-    again = build(artifact, tmp_path / "one").read_bytes()  # overwrites in place
+    with pytest.raises(ConfigurationError, match="already exists"):
+        build(artifact, tmp_path / "one")
+    again = build(artifact, tmp_path / "one", overwrite=True).read_bytes()
     assert again == first
 
 
@@ -340,7 +342,7 @@ def test_a_failed_write_leaves_no_temporary_file(artifact, tmp_path, monkeypatch
     def fail(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("mlkit._wheel.os.replace", fail)
+    monkeypatch.setattr("mlkit._archive.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         build(artifact, tmp_path / "dist")
     assert list((tmp_path / "dist").iterdir()) == []

@@ -14,13 +14,16 @@ import stat
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import IO
 
 from mlkit.exceptions import ConfigurationError, IntegrityError
 
 # Sane limits; a real model is far below them, a zip bomb far above.
 MAX_MEMBERS = 64
+MAX_NESTED_MEMBERS = 100_000  # a skops file holds one member per array (a forest: thousands)
 MAX_MEMBER_BYTES = 2 * 1024**3
 MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200  # uncompressed / compressed, for members above _RATIO_FLOOR bytes
@@ -58,11 +61,14 @@ def deterministic_zip(members: Mapping[str, bytes], *, compress: bool = True) ->
     return buffer.getvalue()
 
 
-def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or none, never a torn one.
+def write_atomically(
+    path: Path, content: bytes | Callable[[IO[bytes]], None], *, overwrite: bool
+) -> None:
+    """Write ``path`` so that a crash leaves the old file or none, never a torn one.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk,
-    and the file is renamed over ``path`` in one step.
+    The content (bytes, or a function that writes to an open binary file) goes
+    to a temporary file in the same folder, is flushed to disk, and the file is
+    renamed over ``path`` in one step. The file is readable by everyone (0644).
 
     Raises
     ------
@@ -83,9 +89,13 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            if isinstance(content, bytes):
+                file.write(content)
+            else:
+                content(file)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -126,7 +136,7 @@ def read_members(path: Path, *, subject: str) -> dict[str, bytes]:
         ) from None
     with archive:
         infos = archive.infolist()
-        _check_listing(infos, subject=subject)
+        _check_listing(infos, subject=subject, limit=MAX_MEMBERS)
         members = {}
         for info in infos:
             members[info.filename] = _read_bounded(archive, info, subject=subject)
@@ -143,7 +153,7 @@ def check_nested(data: bytes, *, subject: str) -> None:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_listing(archive.infolist(), subject=subject)
+            _check_listing(archive.infolist(), subject=subject, limit=MAX_NESTED_MEMBERS)
     except _ZIP_ERRORS as error:
         raise IntegrityError(
             f"{subject} is not a readable zip archive ({error}); the file is damaged or "
@@ -151,11 +161,11 @@ def check_nested(data: bytes, *, subject: str) -> None:
         ) from None
 
 
-def _check_listing(infos: list[zipfile.ZipInfo], *, subject: str) -> None:
-    if len(infos) > MAX_MEMBERS:
-        raise IntegrityError(f"{subject} has {len(infos)} members; at most {MAX_MEMBERS} allowed.")
-    names = [info.filename for info in infos]
-    repeated = sorted({name for name in names if names.count(name) > 1})
+def _check_listing(infos: list[zipfile.ZipInfo], *, subject: str, limit: int) -> None:
+    if len(infos) > limit:
+        raise IntegrityError(f"{subject} has {len(infos)} members; at most {limit} allowed.")
+    counts = Counter(info.filename for info in infos)
+    repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise IntegrityError(f"{subject} lists the member(s) {repeated} more than once.")
     total = 0

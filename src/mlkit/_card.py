@@ -57,9 +57,14 @@ def render_card(
         },
     )
     if metrics:
-        card.add_metrics(
-            description="Scores given when the model was packaged.",
-            **{str(k): round(float(v), 6) for k, v in metrics.items()},
+        card.add_table(
+            folded=False,
+            **{
+                "Metrics": {
+                    "metric": [str(k) for k in metrics],
+                    "value": [f"{float(v):.6g}" for v in metrics.values()],
+                }
+            },
         )
     card.add(**{"Acceptance test": _acceptance(acceptance)})
     card.add(**{"Limitations": _limits(packager, pipeline)})

@@ -141,10 +141,10 @@ def _read_checked(
     members = read_members(source, subject=subject)
     if MANIFEST not in members:
         raise IntegrityError(f"{subject} has no manifest.json; it is not an mlkit artifact.")
-    manifest = Manifest.from_json(members[MANIFEST], subject=subject)
     secret = signing_key(key)
-    if secret is not None:
+    if secret is not None:  # before anything in the manifest is believed
         verify(members[MANIFEST], members.get(SIGNATURE), secret, subject=subject)
+    manifest = Manifest.from_json(members[MANIFEST], subject=subject)
     check_members(manifest, members, subject=subject)
     return manifest, members
 
@@ -231,7 +231,9 @@ class Model:
         self.path = path
         self._golden = golden
         self._checker = ContractChecker(contract)
-        self._classes = None if manifest.classes is None else list(pipeline.classes_)
+        self._classes = (
+            None if manifest.classes is None else np.asarray(pipeline.classes_).tolist()
+        )
 
     @property
     def name(self) -> str:
@@ -328,8 +330,9 @@ class Model:
         Returns
         -------
         pandas.DataFrame
-            The model's input columns, in training order, coerced to their
-            trained types, indexed like ``df``.
+            The model's input columns, in training order, coerced to the
+            contract's types (numbers as float64, booleans as the nullable
+            ``boolean``), indexed like ``df``.
 
         Raises
         ------

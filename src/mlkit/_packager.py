@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import keyword
 import logging
 import re
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +46,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$")
-_REFERENCE_ROWS = 100_000  # predictions sketched for the drift reference, at most
+_REFERENCE_ROWS = 100_000
+# Import names of mlkit and its runtime: a model's package must not hide them.
+_RESERVED = frozenset(
+    {"mlkit", "numpy", "pandas", "sklearn", "scipy", "skops", "pandera", "attrs"}
+)  # predictions sketched for the drift reference, at most
 
 
 def _check_name(instance: Any, attribute: attrs.Attribute[str], value: Any) -> None:
@@ -54,8 +60,13 @@ def _check_name(instance: Any, attribute: attrs.Attribute[str], value: Any) -> N
             "digits and single '-', '_' or '.' separators, such as 'churn-model'. "
             f"Got {value!r} instead."
         )
-    if import_name(value) == "mlkit":
-        raise ConfigurationError("The 'name' parameter of Packager cannot be 'mlkit'.")
+    package = import_name(value)
+    if keyword.iskeyword(package) or package in _RESERVED or package in sys.stdlib_module_names:
+        raise ConfigurationError(
+            f"The 'name' parameter of Packager cannot be {value!r}: its wheel would install "
+            f"the Python package {package!r}, which is a keyword or hides a module of the "
+            "same name. Choose a more specific name, such as 'churn-model'."
+        )
 
 
 def _check_version(instance: Any, attribute: attrs.Attribute[str], value: Any) -> None:
@@ -230,7 +241,9 @@ class Packager:
         logger.info("Packaged %s %s as %s", self.name, self.version, destination)
         return Artifact(path=destination, manifest=manifest, signed=key is not None)
 
-    def build_wheel(self, artifact: Artifact | str | Path, out_dir: str | Path) -> Path:
+    def build_wheel(
+        self, artifact: Artifact | str | Path, out_dir: str | Path, *, overwrite: bool = False
+    ) -> Path:
         """Write an installable wheel whose Python package carries ``artifact``.
 
         The wheel ``NAME-VERSION-py3-none-any.whl`` installs a package named
@@ -246,6 +259,8 @@ class Packager:
             The artifact, or the path of a ``.mlkit`` file; it is checked first.
         out_dir : str or Path
             An existing folder to write the wheel to.
+        overwrite : bool, default=False
+            Replace an existing wheel of the same name.
 
         Returns
         -------
@@ -265,6 +280,7 @@ class Packager:
             version=manifest.version,
             requirements=_versioning.requirements(manifest.runtime),
             summary=f"The {manifest.name} model ({manifest.task}), packaged by mlkit.",
+            overwrite=overwrite,
         )
 
     def _destination(self, path: Path) -> Path:

@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
 import io
 import keyword
-import os
 import re
 import string
-import tempfile
 import textwrap
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Final
 
+from mlkit._archive import write_atomically
 from mlkit.exceptions import ConfigurationError
 
 __all__ = ["build_wheel"]
@@ -161,6 +161,7 @@ def build_wheel(
     requirements: Sequence[str],
     summary: str,
     requires_python: str = ">=3.11",
+    overwrite: bool = False,
 ) -> Path:
     """Write an installable wheel that packages a model artifact.
 
@@ -182,6 +183,8 @@ def build_wheel(
         One line for the ``Summary`` field.
     requires_python : str, default ">=3.11"
         The ``Requires-Python`` specifier.
+    overwrite : bool, default=False
+        Replace an existing wheel of the same name.
 
     Returns
     -------
@@ -222,25 +225,17 @@ def build_wheel(
         f"{dist_info}/WHEEL": _wheel_file(),
     }
     target = out_dir / f"{dist_escaped}-{version}-py3-none-any.whl"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _write_zip(
-                handle,
-                artifact=artifact,
-                artifact_member=f"{import_name}/model.mlkit",
-                texts=texts,
-                record_member=f"{dist_info}/RECORD",
-            )
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(out_dir)
+    write_atomically(
+        target,
+        functools.partial(
+            _write_zip,
+            artifact=artifact,
+            artifact_member=f"{import_name}/model.mlkit",
+            texts=texts,
+            record_member=f"{dist_info}/RECORD",
+        ),
+        overwrite=overwrite,
+    )
     return target
 
 
@@ -482,20 +477,3 @@ def _write_zip(
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(record)
         archive.writestr(_zip_info(record_member), buffer.getvalue().encode("utf-8"))
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries to disk, where the platform allows it.
-
-    Parameters
-    ----------
-    folder : Path
-        The folder.
-    """
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
