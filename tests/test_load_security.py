@@ -583,7 +583,12 @@ def test_zip_bomb_inside_the_model_file_is_refused(built, tmp_path):
 def test_truncated_artifact_is_refused(built, tmp_path, cut):
     data = built.data
     end = len(data) // 2 if cut == "half" else cut % len(data)
-    refuse(write(tmp_path, data[:end]), IntegrityError, "cannot be read as a zip archive")
+    # Without its end record, zipfile may find the stored skops file's instead: no manifest.
+    refuse(
+        write(tmp_path, data[:end]),
+        IntegrityError,
+        "cannot be read as a zip archive|has no manifest.json",
+    )
 
 
 @pytest.mark.parametrize(

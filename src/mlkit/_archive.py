@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -48,14 +48,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def deterministic_zip(members: Mapping[str, bytes], *, compress: bool = True) -> bytes:
-    """Zip ``members`` in the given order with fixed times, so equal input gives equal bytes."""
+def deterministic_zip(members: Mapping[str, bytes], *, stored: Collection[str] = ()) -> bytes:
+    """Zip ``members`` in the given order with fixed times, so equal input gives equal bytes.
+
+    Members named in ``stored`` (already compressed) are stored as they are.
+    """
     buffer = io.BytesIO()
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in members.items():
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.compress_type = method
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, data)
     return buffer.getvalue()

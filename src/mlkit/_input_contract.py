@@ -178,6 +178,13 @@ class ContractChecker:
         self._rows = 0
         self._out_of_range = dict.fromkeys(self._names, 0)
         self._unseen = dict.fromkeys(self._names, 0)
+        self._name_set = frozenset(self._names)
+        self._typed = [c for c in contract.columns if c.dtype is not None]
+        self._tracked = [
+            c
+            for c in contract.columns
+            if (c.low is not None and c.high is not None) or c.categories is not None
+        ]
 
     @property
     def schema(self) -> pa.DataFrameSchema:
@@ -202,11 +209,11 @@ class ContractChecker:
         return validated[self._names]
 
     def _fast(self, frame: pd.DataFrame) -> pd.DataFrame:
-        if not frame.columns.is_unique or any(n not in frame.columns for n in self._names):
+        if not frame.columns.is_unique or not self._name_set.issubset(frame.columns):
             raise _SlowPath
         selected = frame[self._names]
         coerced: dict[str, Any] = {}
-        for column in self.contract.columns:
+        for column in self._typed:  # columns that accept any value need no look
             series = selected[column.name]
             value = _fast_column(series, column.dtype)
             if value is not series:
@@ -217,7 +224,7 @@ class ContractChecker:
 
     def _count(self, frame: pd.DataFrame) -> None:
         out_of_range, unseen = {}, {}
-        for column in self.contract.columns:
+        for column in self._tracked:
             if column.low is not None and column.high is not None:
                 values = frame[column.name].to_numpy(np.float64, na_value=np.nan)
                 with np.errstate(invalid="ignore"):
@@ -269,8 +276,13 @@ def _fast_column(series: pd.Series, dtype: str | None) -> pd.Series:
 def _unseen(series: pd.Series, categories: frozenset[str]) -> int:
     if len(series) <= _SMALL:
         return sum(1 for v in series.tolist() if not _missing(v) and str(v) not in categories)
-    present = series.dropna()
-    return int((~present.astype(str).isin(categories)).sum())
+    # Hash the values once, then judge each distinct value (few) rather than each row.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    unseen = np.fromiter(
+        (str(value) not in categories for value in uniques), dtype=bool, count=len(uniques)
+    )
+    present = codes[codes >= 0]
+    return int(unseen[present].sum())
 
 
 def _missing(value: object) -> bool:

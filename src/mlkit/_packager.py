@@ -236,7 +236,7 @@ class Packager:
             files[SIGNATURE] = sign(manifest_bytes, key)
         files.update(members)
         _archive.write_atomically(
-            destination, _archive.deterministic_zip(files), overwrite=overwrite
+            destination, _archive.deterministic_zip(files, stored={MODEL}), overwrite=overwrite
         )
         logger.info("Packaged %s %s as %s", self.name, self.version, destination)
         return Artifact(path=destination, manifest=manifest, signed=key is not None)

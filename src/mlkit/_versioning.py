@@ -11,6 +11,7 @@ The compatibility policy for a saved model, applied per runtime dependency:
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import warnings
@@ -47,10 +48,15 @@ def check_model_version(version: object) -> str:
 
 def installed_versions() -> dict[str, str]:
     """The versions of Python and of every runtime dependency installed here."""
-    versions = {"python": ".".join(map(str, sys.version_info[:3]))}
-    for name in RUNTIME:
-        versions[name] = _installed(name)
-    return versions
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    """Read once per process: looking up distribution metadata costs milliseconds."""
+    versions = [("python", ".".join(map(str, sys.version_info[:3])))]
+    versions += [(name, _installed(name)) for name in RUNTIME]
+    return tuple(versions)
 
 
 def _installed(name: str) -> str:
