@@ -101,6 +101,7 @@ def bench(session: nox.Session) -> None:
     session.install(".", *_group("bench"))
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.notify("bench_ydata", posargs=session.posargs)
+    session.notify("bench_serving")
 
 
 def _run_peer(session: nox.Session, packages: list[str], script: str) -> None:
@@ -133,3 +134,10 @@ def bench_search(session: nox.Session) -> None:
 def bench_flaml(session: nox.Session) -> None:
     """Run FLAML AutoML on the search benchmark's splits, kept apart from mlkit's runtime."""
     _run_peer(session, ["flaml[automl]"], "flaml_bench.py")
+
+
+@nox.session(python=PYTHONS[0])
+def bench_serving(session: nox.Session) -> None:
+    """Benchmark a packaged model's load and predict against the bare scikit-learn pipeline."""
+    session.install(".", *_group("bench"))
+    session.run("python", "benchmarks/_serving.py", *session.posargs)

@@ -276,13 +276,9 @@ def _fast_column(series: pd.Series, dtype: str | None) -> pd.Series:
 def _unseen(series: pd.Series, categories: frozenset[str]) -> int:
     if len(series) <= _SMALL:
         return sum(1 for v in series.tolist() if not _missing(v) and str(v) not in categories)
-    # Hash the values once, then judge each distinct value (few) rather than each row.
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    unseen = np.fromiter(
-        (str(value) not in categories for value in uniques), dtype=bool, count=len(uniques)
-    )
-    present = codes[codes >= 0]
-    return int(unseen[present].sum())
+    # Judge each distinct value (few) rather than each row; count rows only when one is new.
+    unseen = [v for v in pd.unique(series) if not _missing(v) and str(v) not in categories]
+    return int(series.isin(unseen).sum()) if unseen else 0
 
 
 def _missing(value: object) -> bool:
