@@ -31,6 +31,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "mlkit._feature_steps.Reshape",
     "mlkit._feature_steps.SelectedColumns",
     # scikit-learn internals of fitted models that skops does not list by default
+    "sklearn.compose._column_transformer._RemainderColsList",  # scikit-learn 1.5-1.6
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "sklearn.model_selection._split.KFold",
     "sklearn.model_selection._split.StratifiedKFold",
