@@ -1068,7 +1068,8 @@ def test_any_truncation_is_refused(built, tmp_path, data):
 # --------------------------------------------------------------------------- 13. allow-list
 
 
-SAFE_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "mlkit.")
+# "_loss.Cy...": scikit-learn < 1.6 names its Cython loss classes by their module "_loss".
+SAFE_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "mlkit.", "_loss.Cy")
 
 
 def effective_allow_list() -> set[str]:
@@ -1114,4 +1115,10 @@ def test_allow_list_holds_no_code_running_builtin():
 @pytest.mark.parametrize("name", TRUSTED_TYPES)
 def test_each_mlkit_trusted_name_is_a_class(name):
     module, _, attribute = name.rpartition(".")
-    assert isinstance(getattr(importlib.import_module(module), attribute), type)
+    try:
+        found = getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError):
+        # Names of other scikit-learn releases (the list covers every supported one).
+        assert not name.startswith("mlkit."), f"{name} must exist: old artifacts name it"
+        return
+    assert isinstance(found, type)

@@ -32,7 +32,7 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1024**2
 # What zipfile raises on damaged, encrypted or unsupported archives (RuntimeError: a
 # password is required; NotImplementedError: a newer zip version or compression method).
-_ZIP_ERRORS = (
+ZIP_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     OSError,
@@ -131,7 +131,7 @@ def read_members(path: Path, *, subject: str) -> dict[str, bytes]:
     """
     try:
         archive = zipfile.ZipFile(path)
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         raise IntegrityError(
             f"{subject} is not an mlkit artifact: it cannot be read as a zip archive "
             f"({error}). It may be truncated or a different kind of file."
@@ -156,7 +156,7 @@ def check_nested(data: bytes, *, subject: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_listing(archive.infolist(), subject=subject, limit=MAX_NESTED_MEMBERS)
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         raise IntegrityError(
             f"{subject} is not a readable zip archive ({error}); the file is damaged or "
             "was not written by mlkit."
@@ -235,7 +235,7 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, subject: s
                         f"{subject} has a member {info.filename!r} larger than it declares."
                     )
                 chunks.append(chunk)
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         raise IntegrityError(
             f"{subject} has a member {info.filename!r} that cannot be read ({error}); the "
             "file is damaged or truncated."

@@ -19,7 +19,7 @@ import zlib
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlkit._archive import check_nested, deterministic_zip
+from mlkit._archive import ZIP_ERRORS, check_nested, deterministic_zip
 from mlkit.exceptions import IntegrityError, UntrustedTypeError
 
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -32,6 +32,18 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "mlkit._feature_steps.SelectedColumns",
     # scikit-learn internals of fitted models that skops does not list by default
     "sklearn.compose._column_transformer._RemainderColsList",  # scikit-learn 1.5-1.6
+    # gradient boosting's losses, links and binning, which skops < 0.12 does not list
+    "_loss.CyHalfBinomialLoss",
+    "_loss.CyHalfMultinomialLoss",
+    "_loss.CyHalfSquaredError",
+    "sklearn._loss.link.IdentityLink",
+    "sklearn._loss.link.Interval",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.link.MultinomialLogit",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn._loss.loss.HalfMultinomialLoss",
+    "sklearn._loss.loss.HalfSquaredError",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "sklearn.model_selection._split.KFold",
     "sklearn.model_selection._split.StratifiedKFold",
@@ -114,6 +126,7 @@ def load_pipeline(data: bytes, *, subject: str) -> Any:
             "a pickle is refused, since loading one can run any code). Do not use it."
         )
     check_nested(data, subject=f"{subject}: the model member")
+    _check_protocol(data, subject=subject)
     try:
         return sio.loads(data, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as error:
@@ -141,6 +154,30 @@ def load_pipeline(data: bytes, *, subject: str) -> Any:
             f"{subject}: the model member cannot be read by skops ({type(error).__name__}: "
             f"{error}). The file is damaged or was not written by mlkit."
         ) from None
+
+
+def _check_protocol(data: bytes, *, subject: str) -> None:
+    """Refuse a skops file written in a format newer than the skops installed here.
+
+    Old skops releases read such a file as their own format, and may build
+    something else than what was saved.
+    """
+    from skops.io._protocol import PROTOCOL
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            protocol = json.loads(archive.read(_SCHEMA)).get("protocol")
+    except (KeyError, ValueError, AttributeError, RecursionError, *ZIP_ERRORS) as error:
+        raise IntegrityError(
+            f"{subject}: the model member cannot be read by skops ({type(error).__name__}: "
+            f"{error}). The file is damaged or was not written by mlkit."
+        ) from None
+    if type(protocol) is not int or protocol > PROTOCOL:
+        raise IntegrityError(
+            f"{subject}: the model member cannot be read by skops: it was written in skops "
+            f"format {protocol!r}, and the skops installed here reads up to {PROTOCOL}. "
+            "Upgrade skops (the model's wheel pins a version that reads it)."
+        )
 
 
 def _types_named(error: Exception, data: bytes) -> set[str]:
