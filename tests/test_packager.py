@@ -19,7 +19,7 @@ from sklearn.preprocessing import FunctionTransformer
 import mlkit
 from mlkit import Cleaner, FeatureBuilder, Packager
 from mlkit.datasets import make_churn
-from mlkit.exceptions import ConfigurationError, DataError, UntrustedTypeError
+from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, UntrustedTypeError
 
 MEMBERS = {
     "manifest.json",
@@ -325,8 +325,14 @@ def test_acceptance_verdict_is_recorded_and_carded(pipeline, data, tmp_path):
     good = Packager(name="churn", version="1.0.0").package(
         pipeline, X, y, path=tmp_path, acceptance=passed
     )
+    with pytest.raises(AcceptanceError, match=r"failed its acceptance test \(roc_auc\)") as caught:
+        Packager(name="churn", version="1.0.1").package(
+            pipeline, X, y, path=tmp_path, acceptance=failed
+        )
+    assert caught.value.verdict is failed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["churn-1.0.0.mlkit"]
     bad = Packager(name="churn", version="1.0.1").package(
-        pipeline, X, y, path=tmp_path, acceptance=failed
+        pipeline, X, y, path=tmp_path, acceptance=failed, force=True
     )
     assert good.manifest.acceptance["passed"] is True
     assert bad.manifest.acceptance["passed"] is False

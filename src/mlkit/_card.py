@@ -110,7 +110,7 @@ def _data(X: pd.DataFrame, y: pd.Series | None, profile: Profile | None) -> str:
 def _acceptance(verdict: Verdict | None) -> str:
     if verdict is None:
         return "No acceptance test was recorded when the model was packaged."
-    outcome = "**Passed**" if verdict.passed else "**FAILED** (packaged anyway, on request)"
+    outcome = "**Passed**" if verdict.passed else "**FAILED** (packaged anyway, with force=True)"
     checks = "; ".join(
         f"{c.metric} = {c.value:.4g} ({'pass' if c.passed else 'fail'}: needs {c.rule})"
         for c in verdict.checks

@@ -37,7 +37,7 @@ from mlkit._manifest import signing_key as resolve_key
 from mlkit._model_file import dump_pipeline, untrusted_types
 from mlkit._reference import sketch_frame
 from mlkit._results import HtmlReport, json_safe
-from mlkit.exceptions import ConfigurationError, DataError, UntrustedTypeError
+from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, UntrustedTypeError
 
 if TYPE_CHECKING:
     from mlkit._acceptance import Verdict
@@ -147,6 +147,7 @@ class Packager:
         parent: Any = None,
         signing_key: str | bytes | None = None,
         overwrite: bool = False,
+        force: bool = False,
     ) -> Artifact:
         """Write ``model`` and what it learned about ``X_train`` as one artifact file.
 
@@ -168,8 +169,8 @@ class Packager:
         metrics : mapping of str to float, optional
             Scores to record, e.g. cross-validated and hold-out metrics.
         acceptance : Verdict, optional
-            The acceptance verdict on held-back data; a failed one is recorded
-            as failed, and the card says so.
+            The acceptance verdict on held-back data, recorded in the manifest
+            and the card. A failed verdict is refused unless ``force=True``.
         profile : Profile, optional
             The training data's profile: its dtypes define the contract, and the
             card summarises it.
@@ -181,6 +182,9 @@ class Packager:
             ``MLKIT_SIGNING_KEY`` environment variable when set.
         overwrite : bool, default=False
             Replace an existing file of the same name.
+        force : bool, default=False
+            Package a model whose ``acceptance`` verdict failed; the manifest
+            and the card then say that it failed.
 
         Returns
         -------
@@ -196,7 +200,17 @@ class Packager:
             When ``X_train`` is not a frame with distinct text column names.
         UntrustedTypeError
             When the model holds types that ``mlkit.load`` would refuse.
+        AcceptanceError
+            When ``acceptance`` failed and ``force`` is false; nothing is written.
         """
+        if acceptance is not None and not acceptance.passed and not force:
+            failed = [c.metric for c in acceptance.checks if not c.passed]
+            raise AcceptanceError(
+                f"Cannot package {self.name} {self.version}: it failed its acceptance test "
+                f"({', '.join(failed)}). Improve the model, or pass force=True to package it "
+                "anyway; the artifact will say that it failed.",
+                verdict=acceptance,
+            )
         frame = _training_frame(X_train)
         pipeline, metrics = _unwrap(model, metrics)
         _check_fitted(pipeline, frame)
