@@ -55,6 +55,8 @@ def test_build_wheel_checks_the_artifact_first(built, tmp_path):
     with pytest.raises(mlkit.exceptions.IntegrityError):
         Packager(name="x", version="1.0.0").build_wheel(damaged, tmp_path)
     assert not list(tmp_path.glob("*.whl"))
+    with pytest.raises(mlkit.ConfigurationError, match=r"that artifact is churn-model 1\.2\.0"):
+        Packager(name="churn-model", version="1.3.0").build_wheel(artifact, tmp_path)
 
 
 def _fresh_environment(folder):

@@ -265,7 +265,7 @@ class Packager:
         ``predict``, ``predict_proba``, ``validate``, ``self_test``, ``model``
         (loaded once, on first use), ``schema`` and ``__version__``. Its
         requirements pin a runtime that loads the model without a warning.
-        Name and version come from the artifact itself.
+        The artifact must be this packager's model: same name and version.
 
         Parameters
         ----------
@@ -286,6 +286,12 @@ class Packager:
 
         source = artifact.path if isinstance(artifact, Artifact) else Path(artifact)
         manifest = read_manifest(source)
+        if (manifest.name, manifest.version) != (self.name, self.version):
+            raise ConfigurationError(
+                f"Cannot build the wheel of {self.name} {self.version} from {str(source)!r}: "
+                f"that artifact is {manifest.name} {manifest.version}. Use "
+                f"Packager(name={manifest.name!r}, version={manifest.version!r})."
+            )
         return build_wheel(
             source,
             Path(out_dir),
