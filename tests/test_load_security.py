@@ -782,6 +782,19 @@ def test_deeply_nested_json_is_refused(built, tmp_path, member):
     refuse(write(tmp_path, _deep_member(built, member)), IntegrityError, "JSON|malformed|skops")
 
 
+def test_integer_too_long_to_read_in_the_manifest_is_refused(built, tmp_path):
+    manifest = built.members[MANIFEST].replace(b'"protocol": 1', b'"protocol": ' + b"9" * 5000)
+    refuse(write(tmp_path, {**built.members, MANIFEST: manifest}), IntegrityError, "JSON")
+
+
+@pytest.mark.parametrize(
+    "contract", [b'{"columns": [[1, 2]]}', b'{"columns": 3}', b"[" + b"9" * 5000 + b"]"]
+)
+def test_malformed_contract_is_refused(built, tmp_path, contract):
+    path = write(tmp_path, rehash({**built.members, CONTRACT: contract}))
+    refuse(path, IntegrityError, "schema.json")
+
+
 # --------------------------------------------------------------------------- 9. unlisted, missing
 
 

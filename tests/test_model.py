@@ -284,3 +284,43 @@ def test_every_model_family_packages_and_loads(task, target, family, tmp_path):
         loaded = mlkit.load(artifact.path)
         np.testing.assert_array_equal(loaded.predict(X).to_numpy(), fitted.predict(X))
         assert loaded.self_test().passed
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        pd.date_range("2020-01-01", periods=120, freq="7h"),
+        pd.date_range("2020-01-01", periods=120, freq="7h").astype("datetime64[us]"),
+        pd.date_range("2020-01-01", periods=120, freq="7h", tz="UTC"),
+    ],
+    ids=["naive-ns", "naive-us", "utc"],
+)
+def test_time_columns_in_any_unit_package_and_both_paths_agree(when, tmp_path):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=120),
+            "when": when,
+            "took": pd.to_timedelta(np.arange(120), unit="h").astype("timedelta64[s]"),
+        }
+    )
+    y = pd.Series((X["a"] > 0).astype(int), name="t")
+    fitted = make_pipeline(Cleaner(), FeatureBuilder(), LogisticRegression()).fit(X, y)
+    model = mlkit.load(
+        Packager(name="m", version="1.0.0").package(fitted, X, y, path=tmp_path).path
+    )
+    pd.testing.assert_frame_equal(model._checker.check(X, subject="test"), model.validate(X))
+    np.testing.assert_array_equal(model.predict(X).to_numpy(), fitted.predict(X))
+    assert model.self_test().passed
+    assert model.reference["columns"]["when"]["kind"] == "datetime"
+
+
+def test_repeated_extra_columns_are_ignored_but_repeated_inputs_are_not(model, data):
+    X, _ = data
+    rows = X.iloc[:5]
+    extra = pd.concat([rows, pd.DataFrame({"zz": 1, "zz2": 2}, index=rows.index)], axis=1)
+    extra.columns = [*rows.columns, "zz", "zz"]
+    pd.testing.assert_series_equal(model.predict(extra), model.predict(rows))
+    repeated = pd.concat([rows, rows[["age"]]], axis=1)
+    with pytest.raises(DataError, match="repeated"):
+        model.predict(repeated)

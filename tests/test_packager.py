@@ -430,3 +430,31 @@ def test_a_fitted_model_search_packages_its_best_pipeline(tmp_path):
         Packager(name="searched", version="1.0.1").package(
             mlkit.ModelSearch(), X, y, path=tmp_path
         )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"path": None}, "'path' parameter must be a str or Path"),
+        ({"metrics": {"auc": "high"}}, "'metrics' parameter"),
+        ({"metrics": {"auc": float("nan")}}, "'metrics' parameter"),
+        ({"metrics": [("auc", 1.0)]}, "'metrics' parameter"),
+        ({"acceptance": {"passed": True}}, "'acceptance' parameter .* mlkit.Verdict"),
+        ({"profile": "profile"}, "'profile' parameter .* mlkit.Profile"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_refused(pipeline, data, tmp_path, arguments, match):
+    X, y = data
+    options = {"path": tmp_path, **arguments}
+    with pytest.raises(ConfigurationError, match=match):
+        Packager(name="churn", version="1.0.0").package(pipeline, X, y, **options)
+    with pytest.raises(ConfigurationError, match="one-dimensional"):
+        Packager(name="churn", version="1.0.0").package(pipeline, X, y.to_frame(), path=tmp_path)
+
+
+def test_build_wheel_arguments_of_the_wrong_kind_are_refused(artifact, tmp_path):
+    packager = Packager(name="churn-model", version="1.2.0")
+    with pytest.raises(ConfigurationError, match="'artifact' parameter"):
+        packager.build_wheel(None, tmp_path)
+    with pytest.raises(ConfigurationError, match="'out_dir' parameter"):
+        packager.build_wheel(artifact, None)

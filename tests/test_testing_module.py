@@ -119,3 +119,17 @@ def test_multiclass_invariance_compares_labels_and_monotonic_needs_a_class(tmp_p
     with pytest.raises(ConfigurationError, match="numeric output"):
         mlkit.testing.assert_monotonic(path, X.head(10), "dose", [1.0, 2.0])
     mlkit.testing.assert_monotonic(path, X.head(10), "dose", [1.0, 9.0], output="high")
+
+
+def test_a_sweep_over_a_column_the_model_does_not_use_is_refused(models):
+    paths, X = models
+    model = mlkit.load(paths["classifier"])
+    with pytest.raises(ConfigurationError, match="'dose_typo' is not one of response's input"):
+        mlkit.testing.assert_invariant(model, X.head(5), "dose_typo", [0.0, 1.0])
+    with pytest.raises(ConfigurationError, match="'dose_typo' is not one of"):
+        mlkit.testing.assert_monotonic(model, X.head(5), "dose_typo", [0.0, 1.0])
+    with pytest.raises(ConfigurationError, match="df is empty"):
+        mlkit.testing.assert_invariant(model, X.head(0), "dose", [0.0, 1.0])
+    with pytest.raises(mlkit.DataError, match="expected a pandas DataFrame"):
+        mlkit.testing.assert_invariant(model, None, "dose", [0.0, 1.0])
+    mlkit.testing.assert_monotonic(model, X.head(5), "dose", iter([0.0, 5.0]))

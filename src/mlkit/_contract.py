@@ -39,7 +39,10 @@ def dtype_contract(trained: str) -> str | None:
         return None
     if pd.api.types.is_bool_dtype(dtype):
         return "boolean"
-    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+    # pandera coerces naive datetimes and durations to nanoseconds, whatever the unit named.
+    if isinstance(dtype, np.dtype) and dtype.kind in "mM":
+        return "timedelta64[ns]" if dtype.kind == "m" else "datetime64[ns]"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
         return str(dtype)
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         return "float64"

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 _MAX_CATEGORIES = 1_000  # more distinct values than this are text, not tracked
 _SMALL = 64  # frames up to this many rows count categories in plain Python
+_NANOSECONDS = {"M": "datetime64[ns]", "m": "timedelta64[ns]"}  # naive times, as pandera has them
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +89,7 @@ class InputContract:
         """Read a contract written by :meth:`to_dict`, refusing anything malformed."""
         try:
             columns = tuple(_column_from_dict(item) for item in data["columns"])
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise IntegrityError(
                 f"{subject}: the data contract (schema.json) is malformed ({error!r})."
             ) from None
@@ -205,7 +206,10 @@ class ContractChecker:
 
     def validate(self, df: object, *, subject: str) -> pd.DataFrame:
         """Full pandera validation: the coerced frame, or one error listing every problem."""
-        validated = validate_frame(self.schema, df, subject=subject)
+        frame = require_frame(df, subject=subject)
+        if not frame.columns.is_unique:  # repeated extra columns do not matter
+            frame = frame.loc[:, frame.columns.isin(self._names)]
+        validated = validate_frame(self.schema, frame, subject=subject)
         return validated[self._names]
 
     def _fast(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -270,7 +274,18 @@ def _fast_column(series: pd.Series, dtype: str | None) -> pd.Series:
         return series
     if dtype == "boolean" and current == np.bool_:
         return series.astype("boolean")
+    if isinstance(current, np.dtype) and dtype == _NANOSECONDS.get(current.kind):
+        return _to_nanoseconds(series, dtype)
     raise _SlowPath
+
+
+def _to_nanoseconds(series: pd.Series, dtype: str) -> pd.Series:
+    """A naive datetime or duration in another unit, in nanoseconds as pandera gives it."""
+    try:
+        converted: pd.Series = series.astype(np.dtype(dtype))
+    except (ValueError, OverflowError) as error:  # out of the nanosecond range
+        raise _SlowPath from error
+    return converted
 
 
 def _unseen(series: pd.Series, categories: frozenset[str]) -> int:

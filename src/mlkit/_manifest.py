@@ -105,7 +105,7 @@ class Manifest:
             raise IntegrityError(f"{subject}: the manifest is larger than {MAX_MANIFEST_BYTES}.")
         try:
             raw = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        except (ValueError, RecursionError) as error:  # decoding, JSON syntax, huge numbers
             raise IntegrityError(f"{subject}: the manifest is not valid JSON ({error}).") from None
         if not isinstance(raw, dict):
             raise IntegrityError(f"{subject}: the manifest is not a JSON object.")

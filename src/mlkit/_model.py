@@ -152,7 +152,7 @@ def _read_checked(
 def _json_member(members: dict[str, bytes], name: str, subject: str) -> Any:
     try:
         return json.loads(members[name])
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:  # decoding, JSON syntax, huge numbers
         raise IntegrityError(
             f"{subject}: the member {name!r} is not valid JSON ({error})."
         ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import keyword
 import logging
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -203,6 +204,7 @@ class Packager:
         AcceptanceError
             When ``acceptance`` failed and ``force`` is false; nothing is written.
         """
+        _check_arguments(path=path, metrics=metrics, acceptance=acceptance, profile=profile)
         if acceptance is not None and not acceptance.passed and not force:
             failed = [c.metric for c in acceptance.checks if not c.passed]
             raise AcceptanceError(
@@ -284,6 +286,9 @@ class Packager:
         from mlkit._model import read_manifest
         from mlkit._wheel import build_wheel
 
+        if not isinstance(artifact, Artifact):
+            _check_path(artifact, "artifact")
+        _check_path(out_dir, "out_dir")
         source = artifact.path if isinstance(artifact, Artifact) else Path(artifact)
         manifest = read_manifest(source)
         if (manifest.name, manifest.version) != (self.name, self.version):
@@ -408,6 +413,43 @@ def _json(value: Any) -> bytes:
     return json.dumps(json_safe(value), indent=1, sort_keys=True).encode()
 
 
+def _check_arguments(*, path: Any, metrics: Any, acceptance: Any, profile: Any) -> None:
+    """Refuse arguments of the wrong kind with a message naming the parameter."""
+    from mlkit._acceptance import Verdict
+    from mlkit._profile import Profile
+
+    _check_path(path, "path")
+    if metrics is not None and not (
+        isinstance(metrics, Mapping)
+        and all(isinstance(k, str) and _finite_number(v) for k, v in metrics.items())
+    ):
+        raise ConfigurationError(
+            "The 'metrics' parameter of Packager.package must map metric names to finite "
+            f"numbers, such as {{'roc_auc': 0.91}}. Got {metrics!r} instead."
+        )
+    for name, value, kind in (("acceptance", acceptance, Verdict), ("profile", profile, Profile)):
+        if value is not None and not isinstance(value, kind):
+            raise ConfigurationError(
+                f"The {name!r} parameter of Packager.package must be a mlkit.{kind.__name__} "
+                f"or None. Got {type(value).__name__} instead."
+            )
+
+
+def _check_path(value: Any, name: str) -> None:
+    if not isinstance(value, str | os.PathLike):
+        raise ConfigurationError(
+            f"The {name!r} parameter must be a str or Path. Got {type(value).__name__} instead."
+        )
+
+
+def _finite_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float | np.number)
+        and not isinstance(value, bool)
+        and bool(np.isfinite(value))
+    )
+
+
 def _training_frame(X: Any) -> pd.DataFrame:
     subject = "The X_train given to Packager.package"
     frame = require_frame(X, subject=subject)
@@ -466,6 +508,11 @@ def _check_fitted(pipeline: Any, X: pd.DataFrame) -> None:
 def _target(X: pd.DataFrame, y: Any) -> pd.Series | None:
     if y is None:
         return None
+    if np.ndim(y) != 1:
+        raise ConfigurationError(
+            f"y_train must be one-dimensional (one target value per row); got {np.ndim(y)} "
+            "dimensions. Pass the target column as a Series."
+        )
     target = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y))
     if len(target) != len(X):
         raise ConfigurationError(

@@ -53,7 +53,9 @@ def sketch_column(series: pd.Series) -> dict[str, Any]:
     if is_number:
         return {"kind": "number", "missing_share": missing, **_numeric(series)}
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        seconds = series.astype("datetime64[ns]").astype("int64") / 1e9
+        # Seconds since the epoch, in the column's own unit and time zone (no overflow).
+        epoch = pd.Timestamp(0, tz=getattr(series.dt, "tz", None))
+        seconds = (series - epoch) / pd.Timedelta(seconds=1)
         return {
             "kind": "datetime",
             "missing_share": missing,

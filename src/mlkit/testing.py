@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from mlkit._frame_checks import require_frame
 from mlkit.exceptions import ConfigurationError, DataError
 
 if TYPE_CHECKING:
@@ -87,6 +88,19 @@ def assert_golden(model: Model | str | Path, *, tolerance: float = 1e-6) -> None
     _model(model).self_test(tolerance=tolerance).raise_if_failed()
 
 
+def _sweep(model: Model, df: Any, column: Any, values: Any) -> tuple[pd.DataFrame, list[Any]]:
+    """The rows and values of a sweep, refusing a column the model does not use."""
+    frame = require_frame(df, subject="The frame given to mlkit.testing")
+    if frame.empty:
+        raise ConfigurationError("mlkit.testing needs at least one row to vary; df is empty.")
+    if column not in model.columns:
+        raise ConfigurationError(
+            f"{column!r} is not one of {model.name}'s input columns, so changing it cannot "
+            f"change a prediction. Its columns are {model.columns}."
+        )
+    return frame, list(values)
+
+
 def _scores(model: Model, frame: pd.DataFrame, output: str | None) -> np.ndarray:
     """The number each row is judged by: a probability column, or the prediction."""
     if output is None:
@@ -137,6 +151,7 @@ def assert_invariant(
         Naming the value and the rows whose prediction changed.
     """
     loaded = _model(model)
+    df, values = _sweep(loaded, df, column, values)
     if len(values) < 2:
         raise ConfigurationError("assert_invariant needs at least two values to compare.")
     first = _scores(loaded, df.assign(**{column: values[0]}), output)
@@ -190,6 +205,7 @@ def assert_monotonic(
         Naming the step and the rows that moved the wrong way.
     """
     loaded = _model(model)
+    df, values = _sweep(loaded, df, column, values)
     if direction not in {"increasing", "decreasing"}:
         raise ConfigurationError(
             f"The 'direction' parameter must be 'increasing' or 'decreasing'. Got {direction!r}."
