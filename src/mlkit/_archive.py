@@ -83,11 +83,7 @@ def write_atomically(
             f"Cannot write {str(path)!r}: the folder {str(folder)!r} does not exist. "
             "Create it first or choose another path."
         )
-    if path.exists() and not overwrite:
-        raise ConfigurationError(
-            f"{str(path)!r} already exists. Give the model a new version, or pass "
-            "overwrite=True to replace it."
-        )
+    refuse_existing(path, overwrite=overwrite)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as file:
@@ -103,6 +99,15 @@ def write_atomically(
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+
+
+def refuse_existing(path: Path, *, overwrite: bool) -> None:
+    """Raise ConfigurationError when ``path`` exists and may not be replaced."""
+    if path.exists() and not overwrite:
+        raise ConfigurationError(
+            f"{str(path)!r} already exists. Give the model a new version, or pass "
+            "overwrite=True to replace it."
+        )
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -138,32 +143,15 @@ def read_members(path: Path, *, subject: str) -> dict[str, bytes]:
         ) from None
     with archive:
         infos = archive.infolist()
-        _check_listing(infos, subject=subject, limit=MAX_MEMBERS)
+        check_listing(infos, subject=subject, limit=MAX_MEMBERS)
         members = {}
         for info in infos:
             members[info.filename] = _read_bounded(archive, info, subject=subject)
     return members
 
 
-def check_nested(data: bytes, *, subject: str) -> None:
-    """Apply the archive checks to a zip held inside a member (the skops file).
-
-    Raises
-    ------
-    IntegrityError
-        When ``data`` is not a readable zip, or its listing breaks a limit.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_listing(archive.infolist(), subject=subject, limit=MAX_NESTED_MEMBERS)
-    except ZIP_ERRORS as error:
-        raise IntegrityError(
-            f"{subject} is not a readable zip archive ({error}); the file is damaged or "
-            "was not written by mlkit."
-        ) from None
-
-
-def _check_listing(infos: list[zipfile.ZipInfo], *, subject: str, limit: int) -> None:
+def check_listing(infos: list[zipfile.ZipInfo], *, subject: str, limit: int) -> None:
+    """Refuse a zip listing with too many, repeated, unsafe, linked or oversized members."""
     if len(infos) > limit:
         raise IntegrityError(f"{subject} has {len(infos)} members; at most {limit} allowed.")
     counts = Counter(info.filename for info in infos)

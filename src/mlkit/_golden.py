@@ -38,6 +38,18 @@ def sample_rows(X: pd.DataFrame, y: Any, *, classes: list[Any] | None) -> pd.Dat
     return X.iloc[np.sort(np.asarray(picked))]
 
 
+def predict_rows(pipeline: Any, frame: pd.DataFrame, *, probabilities: bool) -> dict[str, Any]:
+    """Predictions (and probabilities) of ``frame`` as JSON-safe lists, as golden.json holds."""
+    predicted: dict[str, Any] = {
+        "predictions": json_safe(list(pipeline.predict(frame))),
+        "probabilities": None,
+    }
+    if probabilities:
+        values = np.asarray(pipeline.predict_proba(frame), dtype=np.float64)
+        predicted["probabilities"] = values.tolist()
+    return predicted
+
+
 def encode_frame(frame: pd.DataFrame) -> dict[str, Any]:
     """A frame as JSON-safe columns that keep their dtype."""
     return {

@@ -376,12 +376,11 @@ class Model:
             raise ConfigurationError(
                 f"The 'tolerance' parameter must be a non-negative number. Got {tolerance!r}."
             )
-        from mlkit._results import json_safe
-
-        frame = self.golden_examples
-        got: dict[str, Any] = {"predictions": json_safe(list(self._pipeline.predict(frame)))}
-        if self._golden.get("probabilities") is not None:
-            got["probabilities"] = np.asarray(self._pipeline.predict_proba(frame)).tolist()
+        got = _golden.predict_rows(
+            self._pipeline,
+            self.golden_examples,
+            probabilities=self._golden.get("probabilities") is not None,
+        )
         return _golden.compare(self._golden, got, tolerance=float(tolerance))
 
     def _empty(self) -> np.ndarray:

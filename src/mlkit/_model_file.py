@@ -19,7 +19,7 @@ import zlib
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlkit._archive import ZIP_ERRORS, check_nested, deterministic_zip
+from mlkit._archive import MAX_NESTED_MEMBERS, ZIP_ERRORS, check_listing, deterministic_zip
 from mlkit.exceptions import IntegrityError, UntrustedTypeError
 
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -97,12 +97,16 @@ def _renumber(node: Any, *, ids: dict[int, int], files: dict[str, str]) -> None:
             _renumber(value, ids=ids, files=files)
 
 
-def untrusted_types(data: bytes) -> list[str]:
-    """The types a saved pipeline names that the allow-list does not hold, sorted."""
+def named_types(data: bytes) -> list[str]:
+    """The types a saved pipeline names beyond skops' defaults, sorted."""
     import skops.io as sio
 
-    found = sio.get_untrusted_types(data=data)
-    return sorted(set(found) - set(TRUSTED_TYPES))
+    return sorted(sio.get_untrusted_types(data=data))
+
+
+def outside_allow_list(names: list[str]) -> list[str]:
+    """Those of ``names`` that mlkit's allow-list does not hold."""
+    return [name for name in names if name not in TRUSTED_TYPES]
 
 
 def load_pipeline(data: bytes, *, subject: str) -> Any:
@@ -125,8 +129,7 @@ def load_pipeline(data: bytes, *, subject: str) -> Any:
             f"{subject}: the model member is not a skops file (skops files are zip archives; "
             "a pickle is refused, since loading one can run any code). Do not use it."
         )
-    check_nested(data, subject=f"{subject}: the model member")
-    _check_protocol(data, subject=subject)
+    _check_container(data, subject=subject)
     try:
         return sio.loads(data, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as error:
@@ -156,16 +159,28 @@ def load_pipeline(data: bytes, *, subject: str) -> Any:
         ) from None
 
 
-def _check_protocol(data: bytes, *, subject: str) -> None:
-    """Refuse a skops file written in a format newer than the skops installed here.
+def _check_container(data: bytes, *, subject: str) -> None:
+    """Apply the archive's limits to the skops file, and refuse a newer skops format.
 
-    Old skops releases read such a file as their own format, and may build
+    Old skops releases read a newer format as their own, and may build
     something else than what was saved.
     """
     from skops.io._protocol import PROTOCOL
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except ZIP_ERRORS as error:
+        raise IntegrityError(
+            f"{subject}: the model member is not a readable zip archive ({error}); the file "
+            "is damaged or was not written by mlkit."
+        ) from None
+    try:
+        with archive:
+            check_listing(
+                archive.infolist(),
+                subject=f"{subject}: the model member",
+                limit=MAX_NESTED_MEMBERS,
+            )
             protocol = json.loads(archive.read(_SCHEMA)).get("protocol")
     except (KeyError, ValueError, AttributeError, RecursionError, *ZIP_ERRORS) as error:
         raise IntegrityError(
@@ -183,7 +198,7 @@ def _check_protocol(data: bytes, *, subject: str) -> None:
 def _types_named(error: Exception, data: bytes) -> set[str]:
     """The untrusted types, read again from the file (skops keeps them in its message)."""
     try:
-        return set(untrusted_types(data))
+        return set(outside_allow_list(named_types(data)))
     except (
         KeyError,
         ValueError,

@@ -35,7 +35,7 @@ from mlkit._manifest import (
     sign,
 )
 from mlkit._manifest import signing_key as resolve_key
-from mlkit._model_file import dump_pipeline, untrusted_types
+from mlkit._model_file import dump_pipeline, named_types, outside_allow_list
 from mlkit._reference import sketch_frame
 from mlkit._results import HtmlReport, json_safe
 from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, UntrustedTypeError
@@ -220,8 +220,7 @@ class Packager:
         task, classes = _task(pipeline)
         key = resolve_key(signing_key)
         destination = self._destination(Path(path))
-        if destination.exists() and not overwrite:
-            _archive.write_atomically(destination, b"", overwrite=False)  # raises, says why
+        _archive.refuse_existing(destination, overwrite=overwrite)  # before the work
         members, named_types = self._members(
             pipeline, frame, target, classes, metrics, acceptance, profile
         )
@@ -329,7 +328,8 @@ class Packager:
         profile: Profile | None,
     ) -> tuple[dict[str, bytes], tuple[str, ...]]:
         model_bytes = dump_pipeline(pipeline)
-        outside = untrusted_types(model_bytes)
+        named = named_types(model_bytes)
+        outside = outside_allow_list(named)
         if outside:
             raise UntrustedTypeError(
                 f"Cannot package the model: it holds type(s) outside mlkit's allow-list, "
@@ -350,8 +350,6 @@ class Packager:
             acceptance=acceptance,
             profile=profile,
         )
-        import skops.io as sio
-
         members = {
             MODEL: model_bytes,
             CONTRACT: _json(contract.to_dict()),
@@ -359,7 +357,7 @@ class Packager:
             GOLDEN: _json(golden),
             CARD: card.encode(),
         }
-        return members, tuple(sorted(sio.get_untrusted_types(data=model_bytes)))
+        return members, tuple(named)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -535,19 +533,18 @@ def _task(pipeline: Any) -> tuple[str, list[Any] | None]:
     return ("binary" if len(labels) == 2 else "multiclass"), labels
 
 
-def _predictions(pipeline: Any, X: pd.DataFrame, classes: list[Any] | None) -> dict[str, Any]:
-    predictions = json_safe(list(pipeline.predict(X)))
-    probabilities = None
-    if classes is not None and hasattr(pipeline, "predict_proba"):
-        probabilities = np.asarray(pipeline.predict_proba(X), dtype=np.float64).tolist()
-    return {"predictions": predictions, "probabilities": probabilities}
-
-
 def _golden_examples(
     pipeline: Any, X: pd.DataFrame, y: pd.Series | None, classes: list[Any] | None
 ) -> dict[str, Any]:
     rows = _golden.sample_rows(X, y, classes=classes)
-    return {"inputs": _golden.encode_frame(rows), **_predictions(pipeline, rows, classes)}
+    return {
+        "inputs": _golden.encode_frame(rows),
+        **_golden.predict_rows(
+            pipeline,
+            rows,
+            probabilities=classes is not None and hasattr(pipeline, "predict_proba"),
+        ),
+    }
 
 
 def _reference(

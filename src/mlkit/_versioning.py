@@ -23,7 +23,7 @@ from mlkit.exceptions import ConfigurationError, IncompatibleRuntimeError, Runti
 RUNTIME = ("mlkit", "numpy", "pandas", "scikit-learn", "scipy", "skops", "pandera", "attrs")
 
 # PEP 440, Appendix B: the canonical public form, plus an optional local label.
-_CANONICAL = re.compile(
+CANONICAL_VERSION = re.compile(
     r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
     r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?$"
 )
@@ -38,7 +38,7 @@ def check_model_version(version: object) -> str:
     ConfigurationError
         Naming the value and showing accepted forms.
     """
-    if not isinstance(version, str) or not _CANONICAL.match(version):
+    if not isinstance(version, str) or not CANONICAL_VERSION.match(version):
         raise ConfigurationError(
             "The 'version' parameter of Packager must be a PEP 440 version in canonical "
             f"form, such as '1.2.0', '2.0.0rc1' or '1.0.post1'. Got {version!r} instead."

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Final
 
 from mlkit._archive import write_atomically
+from mlkit._versioning import CANONICAL_VERSION
 from mlkit.exceptions import ConfigurationError
 
 __all__ = ["build_wheel"]
@@ -35,13 +36,8 @@ _DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no bui
 _FILE_MODE: Final = 0o644
 _CHUNK: Final = 1 << 20
 
-# PEP 508 names (case-insensitive) and canonical PEP 440 versions (with optional local label).
+# PEP 508 names (case-insensitive).
 _NAME_RE: Final = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_VERSION_RE: Final = re.compile(
-    r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*"
-    r"((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?"
-    r"(\+[a-z0-9]+(\.[a-z0-9]+)*)?$"
-)
 
 _INIT_TEMPLATE: Final = string.Template(
     textwrap.dedent(
@@ -299,7 +295,7 @@ def _check_inputs(
         raise ConfigurationError(
             "import_name must not be 'mlkit': the model package would replace mlkit itself."
         )
-    if not _VERSION_RE.match(version):
+    if not CANONICAL_VERSION.match(version):
         raise ConfigurationError(
             f"version must be a canonical PEP 440 version, e.g. '1.2.0'; got {version!r}."
         )
