@@ -315,7 +315,10 @@ def test_time_columns_in_any_unit_package_and_both_paths_agree(when, tmp_path):
     pd.testing.assert_frame_equal(model._checker.check(X, subject="test"), model.validate(X))
     np.testing.assert_array_equal(model.predict(X).to_numpy(), fitted.predict(X))
     assert model.self_test().passed
-    assert model.reference["columns"]["when"]["kind"] == "datetime"
+    # Time always moves on: datetimes are not monitored; durations are numbers (seconds).
+    assert "when" not in model.reference["columns"]
+    assert model.reference["columns"]["took"]["kind"] == "number"
+    assert model.monitor(X, y).drifted_features == ()
 
 
 def test_repeated_extra_columns_are_ignored_but_repeated_inputs_are_not(model, data):
@@ -327,3 +330,20 @@ def test_repeated_extra_columns_are_ignored_but_repeated_inputs_are_not(model, d
     repeated = pd.concat([rows, rows[["age"]]], axis=1)
     with pytest.raises(DataError, match="repeated"):
         model.predict(repeated)
+
+
+def test_golden_datetimes_of_mixed_precision_and_offsets_round_trip():
+    from mlkit import _golden
+
+    frame = pd.DataFrame(
+        {
+            "naive": pd.to_datetime(
+                ["2024-01-01T00:00:00", "2024-01-02T03:04:05.123456"], format="ISO8601"
+            ),
+            "zoned": pd.to_datetime(["2024-03-30 12:00", "2024-04-02 12:00"]).tz_localize(
+                "Europe/Paris"
+            ),
+        }
+    )
+    decoded = _golden.decode_frame(_golden.encode_frame(frame), subject="test")
+    pd.testing.assert_frame_equal(decoded, frame, check_column_type=False)

@@ -78,7 +78,12 @@ def decode_frame(data: Any, *, subject: str) -> pd.DataFrame:
 def _decode_column(item: dict[str, Any]) -> pd.Series:
     dtype, values = str(item["dtype"]), list(item["values"])
     if dtype.startswith("datetime64"):
-        return pd.Series(pd.to_datetime(values), dtype=dtype)
+        # ISO 8601 in any precision or offset (a zone's offset changes with daylight saving).
+        parsed = pd.Series(pd.to_datetime(values, format="ISO8601", utc=True))
+        target = pd.api.types.pandas_dtype(dtype)
+        zone = getattr(target, "tz", None)
+        parsed = parsed.dt.tz_convert(zone) if zone is not None else parsed.dt.tz_localize(None)
+        return parsed.astype(target)
     if dtype.startswith("timedelta64"):
         return pd.Series(pd.to_timedelta(values), dtype=dtype)
     if dtype in {"str", "object", "category", "string"}:
