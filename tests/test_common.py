@@ -11,7 +11,7 @@ import pytest
 import sklearn
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from mlkit import Cleaner, FeatureBuilder
+from mlkit import Cleaner, DriftMonitor, FeatureBuilder
 
 _OLD_CHECKS = (
     "scikit-learn < 1.6 indexes a transformer's output as an array, and the Cleaner "
@@ -29,7 +29,7 @@ def _check_name(check) -> str:
     return getattr(check, "func", check).__name__
 
 
-@parametrize_with_checks([Cleaner(), FeatureBuilder()])
+@parametrize_with_checks([Cleaner(), FeatureBuilder(), DriftMonitor()])
 def test_scikit_learn_compatible(estimator, check):
     key = (type(estimator).__name__, _check_name(check))
     if key in SKIPPED:

@@ -176,7 +176,8 @@ def test_importing_for_the_version_does_not_import_mlkit(artifact, tmp_path):
         assert churn_model.__version__ == "1.2.0", churn_model.__version__
         assert "mlkit" not in sys.modules, "mlkit was imported"
         assert churn_model.__all__ == [
-            "__version__", "model", "predict", "predict_proba", "schema", "self_test", "validate"
+            "__version__", "model", "monitor", "predict", "predict_proba", "schema", "self_test",
+            "validate",
         ]
         assert {"model", "schema"} <= set(dir(churn_model))
         assert "mlkit" not in sys.modules, "mlkit was imported"
@@ -218,6 +219,9 @@ def test_model_loads_once_lazily_and_delegates(artifact, tmp_path):
                 def self_test(self, **kwargs):
                     return ("self_test", kwargs)
 
+                def monitor(self, df, y):
+                    return ("monitor", df, y)
+
             def load(path):
                 calls.append(str(path))
                 time.sleep(0.05)  # widen the window in which a second thread could race
@@ -251,6 +255,7 @@ def test_model_loads_once_lazily_and_delegates(artifact, tmp_path):
         assert churn_model.predict_proba("df") == ("predict_proba", "df")
         assert churn_model.validate("df") == ("validate", "df")
         assert churn_model.self_test(n=3) == ("self_test", {{"n": 3}})
+        assert churn_model.monitor("df") == ("monitor", "df", None)
         assert len(mlkit.calls) == 1, mlkit.calls
         try:
             churn_model.nothing

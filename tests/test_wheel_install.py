@@ -108,6 +108,7 @@ def test_wheel_installs_offline_and_predicts_as_mlkit_load(built):
             "proba": churn_model.predict_proba(rows).to_numpy().tolist(),
             "validate": list(churn_model.validate(rows).columns),
             "self_test": churn_model.self_test().passed,
+            "monitor": churn_model.monitor(rows).to_dict()["drifted_features"],
             "schema": sorted(churn_model.schema.columns),
             "same_model": churn_model.model is churn_model.model,
             "file": churn_model.model.path.name,
@@ -128,6 +129,7 @@ def test_wheel_installs_offline_and_predicts_as_mlkit_load(built):
     assert got["proba"] == model.predict_proba(rows).to_numpy().tolist()
     assert got["validate"] == model.columns
     assert got["self_test"] is True
+    assert got["monitor"] == list(model.monitor(rows).drifted_features)
     assert got["schema"] == sorted(model.columns)
     assert got["same_model"] is True
     assert got["file"] == "model.mlkit"

@@ -12,10 +12,13 @@ import logging as _logging
 from mlkit import datasets, exceptions, testing
 from mlkit._acceptance import Check, Relative, Verdict
 from mlkit._cleaner import Cleaner
+from mlkit._drift import DriftMonitor
+from mlkit._drift_report import DriftReport, DriftTimeline, FeatureDrift, MetricChange, Retrain
 from mlkit._ensemble import EnsembleComparison
 from mlkit._errors import ErrorAnalysis
 from mlkit._features import FeatureBuilder
 from mlkit._golden import SelfTest
+from mlkit._inference_log import JsonLinesLog, SQLiteLog
 from mlkit._manifest import Manifest
 from mlkit._model import Model, load
 from mlkit._packager import Artifact, Packager
@@ -53,12 +56,18 @@ __all__ = [
     "ColumnProfile",
     "ConfigurationError",
     "DataError",
+    "DriftMonitor",
+    "DriftReport",
+    "DriftTimeline",
     "EnsembleComparison",
     "ErrorAnalysis",
     "FeatureBuilder",
+    "FeatureDrift",
     "Finalist",
     "Histogram",
+    "JsonLinesLog",
     "Manifest",
+    "MetricChange",
     "MlkitError",
     "Model",
     "ModelSearch",
@@ -67,7 +76,9 @@ __all__ = [
     "Profile",
     "Profiler",
     "Relative",
+    "Retrain",
     "RowCleaning",
+    "SQLiteLog",
     "Screening",
     "SearchResult",
     "Selection",

@@ -194,14 +194,18 @@ class ContractChecker:
             self._schema = self.contract.schema()
         return self._schema
 
-    def check(self, df: object, *, subject: str) -> pd.DataFrame:
-        """Return the frame the model sees (contract columns, coerced), or raise DataError."""
+    def check(self, df: object, *, subject: str, count: bool = True) -> pd.DataFrame:
+        """Return the frame the model sees (contract columns, coerced), or raise DataError.
+
+        Unusual values are counted unless ``count`` is false (drift checks).
+        """
         frame = require_frame(df, subject=subject)
         try:
             checked = self._fast(frame)
         except _SlowPath:
             checked = self.validate(frame, subject=subject)
-        self._count(checked)
+        if count:
+            self._count(checked)
         return checked
 
     def validate(self, df: object, *, subject: str) -> pd.DataFrame:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,10 @@ import pandas as pd
 
 from mlkit import _golden
 from mlkit._archive import read_members
+from mlkit._drift import DriftMonitor, log_windows, read_log
+from mlkit._drift_report import DriftReport, DriftTimeline
 from mlkit._html import escape, page, table
+from mlkit._inference_log import LogSink, build_record
 from mlkit._input_contract import ContractChecker, InputContract
 from mlkit._manifest import (
     CARD,
@@ -44,7 +49,11 @@ logger = logging.getLogger(__name__)
 
 
 def load(
-    path: str | Path, *, signing_key: str | bytes | None = None, strict: bool = False
+    path: str | Path,
+    *,
+    signing_key: str | bytes | None = None,
+    strict: bool = False,
+    log: LogSink | None = None,
 ) -> Model:
     """Load a packaged model after checking that the file is whole, honest and loadable.
 
@@ -59,6 +68,10 @@ def load(
     strict : bool, default=False
         Refuse an artifact built with another minor version of a runtime
         dependency, instead of warning.
+    log : JsonLinesLog or SQLiteLog, optional
+        Write one record per ``predict``/``predict_proba`` call to this log.
+        A failing log never fails a prediction: the failure is counted
+        (``Model.log_failures``) and logged as a warning.
 
     Returns
     -------
@@ -100,6 +113,13 @@ def load(
     card = _text_member(members, CARD, subject)
     pipeline = load_pipeline(members[MODEL], subject=subject)
     _check_pipeline(pipeline, contract, manifest, subject=subject)
+    _check_log(log)
+    monitor = DriftMonitor._from_reference(
+        reference,
+        task=manifest.task,
+        classes=None if manifest.classes is None else list(manifest.classes),
+        subject=subject,
+    )
     logger.info("Loaded %s %s from %s", manifest.name, manifest.version, source)
     return Model(
         pipeline=pipeline,
@@ -109,7 +129,18 @@ def load(
         golden=golden,
         reference=reference,
         path=source,
+        monitor=monitor,
+        log=log,
     )
+
+
+def _check_log(log: Any) -> None:
+    if log is not None and not (callable(getattr(log, "write", None)) and hasattr(log, "inputs")):
+        raise ConfigurationError(
+            "The 'log' parameter of mlkit.load must be an inference log such as "
+            f"mlkit.SQLiteLog('predictions.db') or mlkit.JsonLinesLog(path). Got "
+            f"{type(log).__name__} instead."
+        )
 
 
 def read_manifest(path: str | Path, *, signing_key: str | bytes | None = None) -> Manifest:
@@ -213,6 +244,9 @@ class Model:
         The file it was loaded from.
     """
 
+    # Without a log, predict costs nothing more; with one, each call adds the
+    # time to encode and write its record.
+
     def __init__(
         self,
         *,
@@ -223,8 +257,14 @@ class Model:
         golden: dict[str, Any],
         reference: dict[str, Any],
         path: Path,
+        monitor: DriftMonitor,
+        log: LogSink | None = None,
     ) -> None:
         self._pipeline = pipeline
+        self._monitor = monitor
+        self._log = log
+        self._log_failures = 0
+        self._log_lock = threading.Lock()
         self.metadata = manifest
         self.card = card
         self.reference = reference
@@ -265,13 +305,16 @@ class Model:
         """The fitted scikit-learn pipeline (for inspection; calling it skips the contract)."""
         return self._pipeline
 
-    def predict(self, df: pd.DataFrame) -> pd.Series:
+    def predict(self, df: pd.DataFrame, *, request_id: str | None = None) -> pd.Series:
         """Predict one label or value per row of ``df``.
 
         Parameters
         ----------
         df : pandas.DataFrame
             Rows with at least the model's input columns.
+        request_id : str, optional
+            The caller's id for this request, written to the inference log
+            (a random one when omitted).
 
         Returns
         -------
@@ -283,17 +326,23 @@ class Model:
         DataError
             When ``df`` breaks the data contract; lists every problem by column.
         """
+        started = time.perf_counter()
         frame = self._checker.check(df, subject=f"The frame given to {self.name}.predict")
         values = self._pipeline.predict(frame) if len(frame) else self._empty()
-        return pd.Series(values, index=frame.index, name=self.metadata.target or "prediction")
+        result = pd.Series(values, index=frame.index, name=self.metadata.target or "prediction")
+        if self._log is not None:
+            self._write_log("predict", frame, result, None, started, request_id)
+        return result
 
-    def predict_proba(self, df: pd.DataFrame) -> pd.DataFrame:
+    def predict_proba(self, df: pd.DataFrame, *, request_id: str | None = None) -> pd.DataFrame:
         """Predict class probabilities, one column per class label.
 
         Parameters
         ----------
         df : pandas.DataFrame
             Rows with at least the model's input columns.
+        request_id : str, optional
+            The caller's id for this request, written to the inference log.
 
         Returns
         -------
@@ -312,12 +361,17 @@ class Model:
                 f"{self.name} {self.version} is a {self.metadata.task} model without "
                 "probabilities; call predict instead."
             )
+        started = time.perf_counter()
         frame = self._checker.check(df, subject=f"The frame given to {self.name}.predict_proba")
         if len(frame):
             values = self._pipeline.predict_proba(frame)
         else:
             values = np.empty((0, len(self._classes)))
-        return pd.DataFrame(values, index=frame.index, columns=pd.Index(self._classes))
+        result = pd.DataFrame(values, index=frame.index, columns=pd.Index(self._classes))
+        if self._log is not None:
+            labels = pd.Series(np.asarray(self._classes, dtype=object)[values.argmax(axis=1)])
+            self._write_log("predict_proba", frame, labels, result, started, request_id)
+        return result
 
     def validate(self, df: pd.DataFrame) -> pd.DataFrame:
         """Check ``df`` against the full data contract and return it as the model sees it.
@@ -352,6 +406,155 @@ class Model:
             training range) and ``unseen_category`` (values not seen in training).
         """
         return self._checker.counts()
+
+    @property
+    def log(self) -> LogSink | None:
+        """The inference log each prediction is written to, if any."""
+        return self._log
+
+    @property
+    def log_failures(self) -> int:
+        """How many log writes failed since loading (the predictions were still served)."""
+        with self._log_lock:
+            return self._log_failures
+
+    @property
+    def drift_monitor(self) -> DriftMonitor:
+        """The fitted DriftMonitor packaged with the model (its reference and settings)."""
+        return self._monitor
+
+    def monitor(self, df: pd.DataFrame, y: Any = None) -> DriftReport:
+        """Check new rows for drift against the reference packaged with the model.
+
+        The model predicts ``df`` itself (without logging the request or
+        counting its values in :meth:`input_counts`), so prediction drift is
+        always checked; with ``y``, its
+        metrics are compared with the baseline recorded at packaging.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            Current rows with the model's input columns.
+        y : array-like, optional
+            Their true labels or values, once known.
+
+        Returns
+        -------
+        DriftReport
+            Per-feature drift, prediction drift, performance and the
+            retraining recommendation.
+
+        Raises
+        ------
+        DataError
+            When ``df`` breaks the data contract.
+        """
+        frame = self._checker.check(
+            df, subject=f"The frame given to {self.name}.monitor", count=False
+        )
+        return self._monitor.check(frame, y, predictions=self._outputs(frame))
+
+    def monitor_windows(self, windows: Any) -> DriftTimeline:
+        """Check consecutive windows of new rows, as :meth:`DriftMonitor.check_windows`.
+
+        Parameters
+        ----------
+        windows : mapping or iterable
+            A mapping from label to ``df`` or ``(df, y)``, or an iterable of frames.
+
+        Returns
+        -------
+        DriftTimeline
+            One report per window.
+        """
+        from mlkit._drift import _labelled, _unpack
+
+        checked = {}
+        for label, item in _labelled(windows):
+            df, y, _ = _unpack(item)
+            frame = self._checker.validate(
+                df, subject=f"Window {label!r} given to monitor_windows"
+            )
+            checked[label] = (frame, y, self._outputs(frame))
+        return self._monitor.check_windows(checked)
+
+    def monitor_log(
+        self,
+        log: LogSink | None = None,
+        *,
+        freq: str | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> DriftTimeline:
+        """Check what this model's inference log recorded, in windows of ``freq``.
+
+        Parameters
+        ----------
+        log : JsonLinesLog or SQLiteLog, optional
+            The log to read; default the one the model writes to. Only this
+            model's name and version are read.
+        freq : str, optional
+            A pandas frequency (``"1D"``, ``"1h"``); default one window.
+        start, end : str, datetime or Timestamp, optional
+            The period, ``start`` included, ``end`` excluded (UTC).
+
+        Returns
+        -------
+        DriftTimeline
+            One report per window, with the predictions that were served.
+
+        Raises
+        ------
+        ConfigurationError
+            When no log is given and the model writes to none.
+        DataError
+            When the period holds no requests, or the log holds no input values.
+        """
+        source = log if log is not None else self._log
+        if source is None:
+            raise ConfigurationError(
+                f"{self.name} writes no inference log: pass one, monitor_log(log), or load the "
+                "model with mlkit.load(path, log=mlkit.SQLiteLog('predictions.db'))."
+            )
+        logged = read_log(source, start=start, end=end, model=self.name, version=self.version)
+        windows = log_windows(logged, freq=freq, classes=self.classes)
+        return self._monitor.check_windows(windows)
+
+    def _outputs(self, frame: pd.DataFrame) -> Any:
+        if self._classes is not None and hasattr(self._pipeline, "predict_proba"):
+            values = self._pipeline.predict_proba(frame) if len(frame) else None
+            return pd.DataFrame(values, columns=pd.Index(self._classes))
+        values = self._pipeline.predict(frame) if len(frame) else self._empty()
+        return pd.Series(values)
+
+    def _write_log(
+        self,
+        method: str,
+        frame: pd.DataFrame,
+        prediction: pd.Series,
+        probabilities: pd.DataFrame | None,
+        started: float,
+        request_id: str | None,
+    ) -> None:
+        """Write one record; a failure is counted and logged, never raised."""
+        assert self._log is not None
+        try:
+            record = build_record(
+                model=self.name,
+                version=self.version,
+                method=method,
+                inputs=frame,
+                prediction=prediction,
+                probabilities=probabilities,
+                latency_s=time.perf_counter() - started,
+                request_id=request_id,
+                inputs_mode=self._log.inputs,
+            )
+            self._log.write(record)
+        except Exception as error:  # noqa: BLE001 - a log must never fail a prediction
+            with self._log_lock:
+                self._log_failures += 1
+            logger.warning("%s %s: inference log write failed: %r", self.name, self.version, error)
 
     @property
     def golden_examples(self) -> pd.DataFrame:

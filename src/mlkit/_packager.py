@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from mlkit import _archive, _golden, _versioning
 from mlkit._card import render_card
+from mlkit._drift import DriftMonitor
 from mlkit._frame_checks import non_string_names, repeated_names, require_frame
 from mlkit._input_contract import InputContract
 from mlkit._manifest import (
@@ -36,7 +38,6 @@ from mlkit._manifest import (
 )
 from mlkit._manifest import signing_key as resolve_key
 from mlkit._model_file import dump_pipeline, named_types, outside_allow_list
-from mlkit._reference import sketch_frame
 from mlkit._results import HtmlReport, json_safe
 from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, UntrustedTypeError
 
@@ -149,6 +150,7 @@ class Packager:
         signing_key: str | bytes | None = None,
         overwrite: bool = False,
         force: bool = False,
+        monitor: DriftMonitor | None = None,
     ) -> Artifact:
         """Write ``model`` and what it learned about ``X_train`` as one artifact file.
 
@@ -186,6 +188,13 @@ class Packager:
         force : bool, default=False
             Package a model whose ``acceptance`` verdict failed; the manifest
             and the card then say that it failed.
+        monitor : DriftMonitor, optional
+            The drift monitor the artifact carries (``Model.monitor`` uses it).
+            A fitted one is stored as it is: fit it on held-back rows with
+            their labels and the model's outputs for an honest baseline. An
+            unfitted one (default ``DriftMonitor()``) is fitted here on up to
+            100,000 training rows and the model's outputs on them, with
+            ``metrics`` (such as ``cv_roc_auc_mean``) as its baseline.
 
         Returns
         -------
@@ -205,6 +214,7 @@ class Packager:
             When ``acceptance`` failed and ``force`` is false; nothing is written.
         """
         _check_arguments(path=path, metrics=metrics, acceptance=acceptance, profile=profile)
+        _check_monitor(monitor)
         if acceptance is not None and not acceptance.passed and not force:
             failed = [c.metric for c in acceptance.checks if not c.passed]
             raise AcceptanceError(
@@ -221,8 +231,9 @@ class Packager:
         key = resolve_key(signing_key)
         destination = self._destination(Path(path))
         _archive.refuse_existing(destination, overwrite=overwrite)  # before the work
+        reference = _reference(pipeline, frame, classes, metrics, monitor)
         members, named_types = self._members(
-            pipeline, frame, target, classes, metrics, acceptance, profile
+            pipeline, frame, target, classes, metrics, acceptance, profile, reference
         )
         manifest = Manifest(
             protocol=PROTOCOL,
@@ -326,6 +337,7 @@ class Packager:
         metrics: Mapping[str, float] | None,
         acceptance: Verdict | None,
         profile: Profile | None,
+        reference: dict[str, Any],
     ) -> tuple[dict[str, bytes], tuple[str, ...]]:
         model_bytes = dump_pipeline(pipeline)
         named = named_types(model_bytes)
@@ -339,7 +351,6 @@ class Packager:
             )
         contract = InputContract.learn(X, profile=profile)
         golden = _golden_examples(pipeline, X, y, classes)
-        reference = _reference(pipeline, X, classes, metrics)
         card = render_card(
             packager=self,
             pipeline=pipeline,
@@ -547,23 +558,43 @@ def _golden_examples(
     }
 
 
+def _check_monitor(monitor: Any) -> None:
+    if monitor is not None and not isinstance(monitor, DriftMonitor):
+        raise ConfigurationError(
+            "The 'monitor' parameter of Packager.package must be a DriftMonitor or None. Got "
+            f"{type(monitor).__name__} instead."
+        )
+
+
 def _reference(
     pipeline: Any,
     X: pd.DataFrame,
     classes: list[Any] | None,
     metrics: Mapping[str, float] | None,
+    monitor: DriftMonitor | None,
 ) -> dict[str, Any]:
-    rows = X
-    if len(X) > _REFERENCE_ROWS:
-        picked = np.random.default_rng(0).choice(len(X), size=_REFERENCE_ROWS, replace=False)
-        rows = X.iloc[np.sort(picked)]
-    predictions = pd.Series(pipeline.predict(rows))
-    probabilities = None
-    if classes is not None and hasattr(pipeline, "predict_proba"):
-        probabilities = pd.DataFrame(
-            pipeline.predict_proba(rows), columns=[str(c) for c in classes]
-        )
-    return sketch_frame(X, predictions=predictions, probabilities=probabilities, metrics=metrics)
+    """The drift monitor's reference: a fitted monitor's, or one fitted on training rows."""
+    if monitor is not None and hasattr(monitor, "reference_"):
+        unknown = [name for name in monitor.columns_ if name not in X.columns]
+        if unknown:
+            raise ConfigurationError(
+                f"The DriftMonitor given to Packager.package monitors columns the model does "
+                f"not take: {unknown}. Fit it on rows with the model's input columns."
+            )
+        reference = dict(monitor.reference_)
+    else:
+        rows = X
+        if len(X) > _REFERENCE_ROWS:
+            picked = np.random.default_rng(0).choice(len(X), size=_REFERENCE_ROWS, replace=False)
+            rows = X.iloc[np.sort(picked)]
+        outputs: Any = pd.Series(pipeline.predict(rows))
+        if classes is not None and hasattr(pipeline, "predict_proba"):
+            outputs = pd.DataFrame(pipeline.predict_proba(rows), columns=list(classes))
+        fitted = clone(monitor if monitor is not None else DriftMonitor())
+        reference = fitted.fit(rows, predictions=outputs).reference_
+    if not reference.get("baseline_metrics"):
+        reference["baseline_metrics"] = json_safe(dict(metrics or {}))
+    return reference
 
 
 def _lineage(parent: Any) -> dict[str, Any] | None:

@@ -116,6 +116,83 @@ def heatmap(matrix: pd.DataFrame, *, title: str, vmin: float = -1.0) -> Markup:
     return to_svg(figure)
 
 
+_REFERENCE_COLOR = "#9aa5b1"
+_DRIFT_COLOR = "#d64545"
+
+
+def overlay_histogram(
+    edges: Sequence[float], reference: Sequence[float], current: Sequence[float]
+) -> Markup:
+    """Reference and current shares over the same bins, drawn as two step outlines."""
+    figure = _figure(3.6, 1.7)
+    axes = figure.add_subplot()
+    bounds = np.asarray(edges, dtype=float)
+    for shares, color, label in (
+        (reference, _REFERENCE_COLOR, "reference"),
+        (current, _COLOR, "current"),
+    ):
+        axes.stairs(np.asarray(shares, dtype=float), bounds, color=color, label=label, lw=1.4)
+    _finish(axes, ylabel="share")
+    return to_svg(figure)
+
+
+def paired_bars(
+    labels: Sequence[Any], reference: Sequence[float], current: Sequence[float]
+) -> Markup:
+    """Reference and current shares per category, side by side, first label on top."""
+    figure = _figure(3.6, 0.45 + 0.26 * max(len(labels), 1))
+    axes = figure.add_subplot()
+    positions = np.arange(len(labels))
+    axes.barh(positions - 0.2, reference, height=0.4, color=_REFERENCE_COLOR, label="reference")
+    axes.barh(positions + 0.2, current, height=0.4, color=_COLOR, label="current")
+    axes.set_yticks(positions, [_short(label) for label in labels], fontsize=7)
+    axes.invert_yaxis()
+    _finish(axes, xlabel="share")
+    return to_svg(figure)
+
+
+def drift_scores(
+    labels: Sequence[Any], ratios: Sequence[float], flagged: Sequence[bool]
+) -> Markup:
+    """Each feature's distance as a multiple of its threshold; drifted ones in red."""
+    figure = _figure(3.6, 0.45 + 0.18 * max(len(labels), 1))
+    axes = figure.add_subplot()
+    positions = np.arange(len(labels))
+    values = np.nan_to_num(np.asarray(ratios, dtype=float))
+    colors = [_DRIFT_COLOR if f else _COLOR for f in flagged]
+    axes.barh(positions, values, color=colors)
+    axes.axvline(1.0, color="#52606d", lw=0.8, ls="--")
+    axes.set_yticks(positions, [_short(label) for label in labels], fontsize=7)
+    axes.invert_yaxis()
+    axes.tick_params(axis="x", labelsize=7)
+    axes.set_xlabel("distance / threshold", fontsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    return to_svg(figure)
+
+
+def timeline(labels: Sequence[Any], shares: Sequence[float]) -> Markup:
+    """The share of drifted features per window."""
+    figure = _figure(5.0, 1.9)
+    axes = figure.add_subplot()
+    positions = np.arange(len(labels))
+    axes.plot(positions, shares, marker="o", color=_COLOR, markersize=3)
+    step = max(1, len(labels) // 12)
+    axes.set_xticks(positions[::step], [_short(label) for label in labels][::step], fontsize=7)
+    axes.tick_params(axis="x", labelrotation=30)
+    axes.set_ylim(-0.02, 1.02)
+    _finish(axes, ylabel="drift share", legend=False)
+    return to_svg(figure)
+
+
+def _finish(axes: Any, *, xlabel: str = "", ylabel: str = "", legend: bool = True) -> None:
+    axes.tick_params(labelsize=7)
+    axes.set_xlabel(xlabel, fontsize=7)
+    axes.set_ylabel(ylabel, fontsize=7)
+    if legend:
+        axes.legend(fontsize=6, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+
+
 def _short(label: Any, limit: int = 24) -> str:
     """Shorten a label and keep matplotlib from reading ``$`` as math."""
     text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(label))

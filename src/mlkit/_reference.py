@@ -1,8 +1,12 @@
 """The training-data sketch an artifact carries: what drift is measured against.
 
 Its size does not grow with the number of training rows: per numeric column
-101 quantiles and a 20-bin histogram, per categorical column the shares of
-its 50 most frequent values, and the same for the model's predictions.
+101 quantiles and a 20-bin histogram (and, for a column of at most 50 distinct
+values, the share of each), per categorical column the shares of its 50 most
+frequent values, and the same for the model's predictions.
+
+Version 2 added the ``levels`` of discrete numeric columns; version 1 sketches
+are still read (their discrete columns are compared through their quantiles).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import pandas as pd
 
 from mlkit._results import json_safe
 
-SKETCH_VERSION = 1
+SKETCH_VERSION = 2
+READABLE_SKETCH_VERSIONS = (1, 2)
 _QUANTILES = np.linspace(0.0, 1.0, 101)
 _BINS = 20
 _TOP = 50
@@ -27,8 +32,13 @@ def sketch_frame(
     predictions: pd.Series | None = None,
     probabilities: pd.DataFrame | None = None,
     metrics: Mapping[str, float] | None = None,
+    labels: bool = False,
 ) -> dict[str, Any]:
-    """Summarise ``X`` (and the model's outputs on it) in a few kilobytes per column."""
+    """Summarise ``X`` (and the model's outputs on it) in a few kilobytes per column.
+
+    ``labels`` says the predictions are class labels: categories, even when
+    the labels are numbers.
+    """
     sketch: dict[str, Any] = {
         "sketch_version": SKETCH_VERSION,
         "rows": len(X),
@@ -36,7 +46,15 @@ def sketch_frame(
         "baseline_metrics": json_safe(dict(metrics or {})),
     }
     if predictions is not None:
-        sketch["predictions"] = sketch_column(predictions)
+        sketch["predictions"] = (
+            {
+                "kind": "category",
+                "missing_share": float(predictions.isna().mean()) if len(predictions) else 0.0,
+                **_categorical(predictions),
+            }
+            if labels
+            else sketch_column(predictions)
+        )
     if probabilities is not None:
         sketch["probabilities"] = {
             str(label): sketch_column(probabilities[label]) for label in probabilities.columns
@@ -52,6 +70,9 @@ def sketch_column(series: pd.Series) -> dict[str, Any]:
     )
     if is_number:
         return {"kind": "number", "missing_share": missing, **_numeric(series)}
+    if pd.api.types.is_timedelta64_dtype(series.dtype):  # durations, in seconds
+        seconds = series.dt.total_seconds()
+        return {"kind": "number", "missing_share": missing, **_numeric(seconds)}
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         # Seconds since the epoch, in the column's own unit and time zone (no overflow).
         epoch = pd.Timestamp(0, tz=getattr(series.dt, "tz", None))
@@ -61,7 +82,26 @@ def sketch_column(series: pd.Series) -> dict[str, Any]:
             "missing_share": missing,
             **_numeric(seconds.where(series.notna())),
         }
+    numbers = _numbers_in_text(series)
+    if numbers is not None:  # "12.50" and the like: compared as numbers
+        missing = float(numbers.isna().mean())
+        return {"kind": "number", "missing_share": missing, "from_text": True, **_numeric(numbers)}
     return {"kind": "category", "missing_share": missing, **_categorical(series)}
+
+
+def _numbers_in_text(series: pd.Series) -> pd.Series | None:
+    """Text that reads as numbers (at least 95 % of present values), parsed; else None."""
+    if not (
+        pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+    ):
+        return None
+    present = int(series.notna().sum())
+    if present == 0:
+        return None
+    parsed = pd.to_numeric(series, errors="coerce")
+    if not pd.api.types.is_numeric_dtype(parsed.dtype) or parsed.notna().sum() < 0.95 * present:
+        return None
+    return parsed.astype(np.float64)
 
 
 def _numeric(series: pd.Series) -> dict[str, Any]:
@@ -70,6 +110,17 @@ def _numeric(series: pd.Series) -> dict[str, Any]:
     if values.size == 0:
         return {"count": 0}
     counts, edges = np.histogram(values, bins=_BINS)
+    levels, level_counts = np.unique(values, return_counts=True)
+    discrete = (
+        {
+            "levels": [
+                [float(v), float(c) / values.size]
+                for v, c in zip(levels, level_counts, strict=True)
+            ]
+        }
+        if levels.size <= _TOP
+        else {}
+    )
     return {
         "count": int(values.size),
         "mean": float(values.mean()),
@@ -78,6 +129,7 @@ def _numeric(series: pd.Series) -> dict[str, Any]:
         "max": float(values.max()),
         "quantiles": np.quantile(values, _QUANTILES).tolist(),
         "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
+        **discrete,
     }
 
 

@@ -75,6 +75,7 @@ _INIT_TEMPLATE: Final = string.Template(
         __all__ = [
             "__version__",
             "model",
+            "monitor",
             "predict",
             "predict_proba",
             "schema",
@@ -124,14 +125,19 @@ _INIT_TEMPLATE: Final = string.Template(
             return sorted({*globals(), *_LAZY})
 
 
-        def predict(df: Any) -> Any:
+        def predict(df: Any, **kwargs: Any) -> Any:
             """Predict with the model; see ``model.predict``."""
-            return _load().predict(df)
+            return _load().predict(df, **kwargs)
 
 
-        def predict_proba(df: Any) -> Any:
+        def predict_proba(df: Any, **kwargs: Any) -> Any:
             """Predict class probabilities with the model; see ``model.predict_proba``."""
-            return _load().predict_proba(df)
+            return _load().predict_proba(df, **kwargs)
+
+
+        def monitor(df: Any, y: Any = None) -> Any:
+            """Check ``df`` for drift against the packaged reference; see ``model.monitor``."""
+            return _load().monitor(df, y)
 
 
         def validate(df: Any) -> Any:
