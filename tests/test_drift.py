@@ -369,3 +369,15 @@ def test_monitor_is_a_clonable_scikit_learn_estimator():
     assert fitted is copy
     assert fitted.n_features_in_ == 5
     assert list(fitted.feature_names_in_) == ["x", "skewed", "count", "cat", "flag"]
+
+
+def test_labels_or_predictions_indexed_unlike_x_are_refused_not_paired_by_position():
+    X = frame(100, 0)
+    y = pd.Series(np.arange(100) % 2, index=X.index)
+    shuffled = y.sample(frac=1.0, random_state=0)
+    with pytest.raises(ConfigurationError, match="indexed differently"):
+        DriftMonitor().fit(X, shuffled, predictions=y)
+    with pytest.raises(ConfigurationError, match=r"predictions.*indexed differently"):
+        DriftMonitor().fit(X, y, predictions=shuffled)
+    fitted = DriftMonitor().fit(X, y, predictions=y.to_numpy())  # arrays pair by position
+    assert fitted.baseline_["balanced_accuracy"] == 1.0

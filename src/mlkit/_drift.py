@@ -187,6 +187,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         self._check_parameters()
         frame = input_frame(self, X, fitting=True, min_rows=2)
         columns = self._monitored(frame)
+        _check_aligned(frame, y=y, predictions=predictions, owner="DriftMonitor.fit")
         labels, probabilities = _outputs(predictions, len(frame), owner="DriftMonitor.fit")
         target = None if y is None else _target(y, len(frame), "DriftMonitor.fit")
         classes = None if probabilities is None else list(predictions.columns)
@@ -224,6 +225,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         check_fitted(self, "reference_")
         frame = require_frame(X, subject="The frame given to DriftMonitor.check")
         require_columns(frame, self.columns_, subject="The frame given to DriftMonitor.check")
+        _check_aligned(frame, y=y, predictions=predictions, owner="DriftMonitor.check")
         labels, probabilities = _outputs(predictions, len(frame), owner="DriftMonitor.check")
         target = None if y is None else _target(y, len(frame), "DriftMonitor.check")
         if target is not None and labels is None:
@@ -664,6 +666,21 @@ def _outputs(
             "give the model's outputs on the same rows."
         )
     return labels, probabilities
+
+
+def _check_aligned(frame: pd.DataFrame, *, y: Any, predictions: Any, owner: str) -> None:
+    """Refuse labels or predictions indexed differently from X: rows would pair wrongly."""
+    for name, values in (("y", y), ("predictions", predictions)):
+        if (
+            isinstance(values, pd.Series | pd.DataFrame)
+            and len(values) == len(frame)
+            and not values.index.equals(frame.index)
+        ):
+            raise ConfigurationError(
+                f"The {name} given to {owner} are indexed differently from X, so rows would be "
+                f"paired by position with the wrong ones. Align them first ({name}.loc[X.index]) "
+                f"or pass {name}.to_numpy() if the order is right."
+            )
 
 
 def _target(y: Any, rows: int, owner: str) -> np.ndarray:

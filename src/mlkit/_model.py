@@ -523,9 +523,9 @@ class Model:
     def _outputs(self, frame: pd.DataFrame) -> Any:
         if self._classes is not None and hasattr(self._pipeline, "predict_proba"):
             values = self._pipeline.predict_proba(frame) if len(frame) else None
-            return pd.DataFrame(values, columns=pd.Index(self._classes))
+            return pd.DataFrame(values, index=frame.index, columns=pd.Index(self._classes))
         values = self._pipeline.predict(frame) if len(frame) else self._empty()
-        return pd.Series(values)
+        return pd.Series(values, index=frame.index)
 
     def _write_log(
         self,

@@ -587,9 +587,11 @@ def _reference(
         if len(X) > _REFERENCE_ROWS:
             picked = np.random.default_rng(0).choice(len(X), size=_REFERENCE_ROWS, replace=False)
             rows = X.iloc[np.sort(picked)]
-        outputs: Any = pd.Series(pipeline.predict(rows))
+        outputs: Any = pd.Series(pipeline.predict(rows), index=rows.index)
         if classes is not None and hasattr(pipeline, "predict_proba"):
-            outputs = pd.DataFrame(pipeline.predict_proba(rows), columns=list(classes))
+            outputs = pd.DataFrame(
+                pipeline.predict_proba(rows), index=rows.index, columns=list(classes)
+            )
         fitted = clone(monitor if monitor is not None else DriftMonitor())
         reference = fitted.fit(rows, predictions=outputs).reference_
     if not reference.get("baseline_metrics"):
