@@ -60,12 +60,14 @@ napoleon_type_aliases = {
 nitpick_ignore = [
     # Python's standard library and built-in constants (docs.python.org).
     ("py:class", "pathlib.Path"),
+    ("py:class", "datetime.datetime"),
     ("py:obj", "True"),
     ("py:obj", "False"),
     ("py:obj", "None"),
     # pandas, numpy, pandera and scikit-learn, each documented on its own site.
     ("py:class", "pandas.DataFrame"),
     ("py:class", "pandas.Series"),
+    ("py:class", "pandas.Timestamp"),
     ("py:class", "numpy.ndarray"),
     ("py:class", "pandera.pandas.DataFrameSchema"),
     ("py:class", "sklearn.exceptions.NotFittedError"),

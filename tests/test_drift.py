@@ -381,3 +381,162 @@ def test_labels_or_predictions_indexed_unlike_x_are_refused_not_paired_by_positi
         DriftMonitor().fit(X, y, predictions=shuffled)
     fitted = DriftMonitor().fit(X, y, predictions=y.to_numpy())  # arrays pair by position
     assert fitted.baseline_["balanced_accuracy"] == 1.0
+
+
+def _one(reference, current, **params):
+    return (
+        DriftMonitor(**params)
+        .fit(pd.DataFrame({"v": reference}))
+        .check(pd.DataFrame({"v": current}))
+        .features[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("reference", "current"),
+    [
+        ((np.arange(20_000) % 20 != 0).astype(int), (np.arange(20_000) % 2).astype(int)),
+        ((np.arange(50_000) % 200 == 0).astype(int), (np.arange(20_000) % 33 == 0).astype(int)),
+        (np.full(1_000, 5.0), np.full(1_000, 7.0)),
+        (
+            np.where(np.arange(20_000) % 12 == 0, np.arange(20_000) % 97 + 1.5, 0.0),
+            np.where(np.arange(20_000) % 12 == 0, 3 * (np.arange(20_000) % 97 + 1.5), 0.0),
+        ),
+    ],
+    ids=["minority-5%-to-50%", "rare-0.5%-to-3%", "constant-moves", "zero-inflated-tail-x3"],
+)
+def test_shifts_in_discrete_tied_and_constant_columns_are_flagged(reference, current):
+    feature = _one(reference, current)
+    assert feature.drifted
+    assert feature.q_value < 1e-6
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng, n: (rng.random(n) < 0.5).astype(float),
+        lambda rng, n: rng.poisson(3, n).astype(float),
+        lambda rng, n: rng.normal(0, 1, n),
+        lambda rng, n: rng.lognormal(0, 1, n),
+    ],
+    ids=["binary", "counts", "normal", "lognormal"],
+)
+def test_wasserstein_distance_matches_scipy_on_the_raw_samples(make):
+    from scipy.stats import wasserstein_distance
+
+    rng = np.random.default_rng(0)
+    reference, current = make(rng, 50_000), make(rng, 20_000) * 1.3 + 0.2
+    feature = _one(reference, current)
+    exact = wasserstein_distance(reference, current) / reference.std()
+    assert feature.distance == pytest.approx(exact, rel=0.03, abs=0.005)
+
+
+def test_unchanged_tied_columns_at_a_million_rows_are_neither_drifted_nor_significant():
+    rng = np.random.default_rng(0)
+    ages = _one(rng.normal(44, 14, 100_000).round(), rng.normal(44, 14, 1_000_000).round())
+    assert ages.distance < 0.01
+    assert ages.p_value > 0.001  # exact per value: 73 levels fit in the sketch
+
+
+def test_probabilities_are_matched_to_classes_by_label_not_position():
+    rng = np.random.default_rng(0)
+    X = frame(5_000, 0)
+    y = rng.choice(["no", "yes"], len(X))
+    proba = _probabilities(rng, y, ["no", "yes"], skill=0.7)
+    fitted = DriftMonitor(random_state=0).fit(X, y, proba)
+    report = fitted.check(X, y, predictions=proba)
+    swapped = fitted.check(X, y, predictions=proba[["yes", "no"]])
+    assert swapped.to_dict() == report.to_dict()
+    with pytest.raises(ConfigurationError, match="one column per class"):
+        fitted.check(X, y, predictions=proba.rename(columns={"yes": "maybe"}))
+    text = proba.astype(object)
+    text.iloc[0, 0] = "half"
+    with pytest.raises(ConfigurationError, match="not every value is a number"):
+        fitted.check(X, y, predictions=text)
+
+
+def test_rows_without_labels_are_left_out_of_the_metrics():
+    rng = np.random.default_rng(0)
+    X = frame(4_000, 0)
+    y = pd.Series(rng.choice([0.0, 1.0], len(X)))
+    proba = _probabilities(rng, y.to_numpy(), [0.0, 1.0], skill=0.8)
+    fitted = DriftMonitor(random_state=0).fit(X, y, proba)
+    pending = y.mask(rng.random(len(y)) < 0.3)  # labels not known yet
+    report = fitted.check(X, pending, predictions=proba)
+    roc_auc = report.performance[0]
+    assert roc_auc.rows == int(pending.notna().sum())
+    assert not roc_auc.degraded
+    assert roc_auc.current == pytest.approx(fitted.baseline_["roc_auc"], abs=0.02)
+    few = fitted.check(X.head(20), y.head(20), predictions=proba.head(20))
+    assert all(m.rows == 20 and math.isnan(m.high) and not m.degraded for m in few.performance)
+
+
+def test_a_regression_with_whole_number_targets_is_a_regression():
+    rng = np.random.default_rng(0)
+    X = frame(3_000, 0)
+    counts = rng.poisson(3, len(X))
+    fitted = DriftMonitor().fit(X, counts, predictions=counts + rng.normal(0, 0.5, len(X)))
+    assert fitted.task_ == "regression"
+    assert set(fitted.baseline_) == {"neg_root_mean_squared_error", "r2"}
+
+
+def test_many_rare_categories_still_show_a_collapse():
+    rng = np.random.default_rng(0)
+    states = np.array([f"s{i}" for i in range(60)], dtype=object)
+    feature = _one(rng.choice(states, 2_000), np.full(2_000, "s0", dtype=object))
+    assert feature.drifted
+
+
+def test_infinite_values_count_as_missing():
+    rng = np.random.default_rng(0)
+    current = rng.normal(size=5_000)
+    current[:2_500] = np.inf
+    feature = _one(rng.normal(size=5_000), current)
+    assert feature.missing_share == pytest.approx(0.5)
+    assert feature.missing_drifted
+
+
+def test_labels_written_as_whole_floats_match_integer_labels():
+    rng = np.random.default_rng(0)
+    X = frame(5_000, 0)
+    labels = rng.choice([0, 1], len(X))
+    fitted = DriftMonitor().fit(X, predictions=pd.Series(labels.astype(float)))
+    report = fitted.check(X, predictions=pd.Series(labels))
+    assert not report.prediction_drift
+
+
+def test_huge_integers_and_repeated_columns():
+    ids = np.int64(1_700_000_000_000_000_000) + np.arange(1_000) % 50
+    assert not _one(ids, ids).drifted
+    fitted = DriftMonitor().fit(frame(200, 0))
+    twice = pd.concat([frame(50, 1), frame(50, 1)[["x"]]], axis=1)
+    with pytest.raises(DataError, match="'x'"):
+        fitted.check(twice)
+    with pytest.raises(ConfigurationError, match="distinct column names"):
+        DriftMonitor(columns=["x", "x"]).fit(frame(50, 0))
+    with pytest.raises(ConfigurationError, match="n_bootstrap"):
+        DriftMonitor(n_bootstrap=5).fit(frame(50, 0))
+
+
+def test_a_wide_report_draws_the_most_drifted_columns_only(tmp_path):
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.normal(size=(2_000, 40)), columns=[f"c{i}" for i in range(40)])
+    shifted = wide.assign(c39=wide["c39"] + 1.0)
+    html = DriftMonitor().fit(wide).check(shifted).to_html(tmp_path / "w.html").read_text()
+    assert "Charts for the 30 most drifted of 40 columns" in html
+    assert html.index(">c39<") < html.index(">c0<")
+
+
+def test_labels_written_as_text_are_scored_as_the_fitted_classes():
+    rng = np.random.default_rng(0)
+    X = frame(2_000, 0)
+    y = pd.Series((X["x"] + rng.normal(size=len(X)) > 0).astype(int))
+    p1 = 1 / (1 + np.exp(-2 * X["x"]))
+    proba = pd.DataFrame({0: 1 - p1, 1: p1})
+    fitted = DriftMonitor(random_state=0).fit(X, y, predictions=proba)
+    expected = [m.current for m in fitted.check(X, y, predictions=proba).performance]
+    as_text = fitted.check(X, y, predictions=proba.set_axis(["0", "1"], axis=1))
+    assert [m.current for m in as_text.performance] == expected
+    labels = pd.Series(np.where(p1 > 0.5, "1", "0"))
+    balanced = fitted.check(X, y.astype(str), predictions=labels).performance[1]
+    assert balanced.current == pytest.approx(expected[1])

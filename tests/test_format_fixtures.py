@@ -64,3 +64,20 @@ def test_format_1_fixture_is_whole_and_signed_on_any_runtime():
     assert manifest.protocol == 1
     assert list(manifest.inputs)[:2] == ["customer_id", "signup_date"]
     assert manifest.classes == (0, 1)
+
+
+def test_format_1_fixture_with_a_version_1_drift_sketch_monitors():
+    expected = _expected()
+    if expected == "error":
+        pytest.skip("this runtime cannot load the fixture (tested above)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if expected == "warning" else "error")
+        model = mlkit.load(FIXTURE, signing_key="fixture-key")
+    assert model.reference["sketch_version"] == 1
+    assert model.drift_monitor.task_ == "binary"  # from the manifest: v1 stored no task
+    df = make_churn(300, random_state=11)
+    report = model.monitor(df.drop(columns="churned"), df["churned"])
+    assert {f.name for f in report.features} <= set(model.columns)
+    assert "signup_date" not in {f.name for f in report.features}
+    assert [m.metric for m in report.performance] == ["roc_auc", "balanced_accuracy"]
+    json.dumps(report.to_dict())

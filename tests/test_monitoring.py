@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,8 +15,6 @@ from mlkit import Cleaner, DriftMonitor, FeatureBuilder, JsonLinesLog, Packager,
 from mlkit.datasets import make_churn
 from mlkit.exceptions import ConfigurationError, DataError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "protocol-1.mlkit"
-
 
 @pytest.fixture(scope="module")
 def data():
@@ -26,11 +23,26 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def artifact(data, tmp_path_factory):
+def fitted(data):
     X, y = data
-    fitted = make_pipeline(Cleaner(), FeatureBuilder(), LogisticRegression(max_iter=500)).fit(X, y)
+    return make_pipeline(Cleaner(), FeatureBuilder(), LogisticRegression(max_iter=500)).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def artifact(fitted, data, tmp_path_factory):
+    """Packaged with a monitor fitted on held-back rows and the model's outputs on them."""
+    X, y = data
+    held_out = make_churn(2_000, random_state=3)
+    X_test = held_out.drop(columns="churned")
+    outputs = pd.DataFrame(fitted.predict_proba(X_test), index=X_test.index, columns=[0, 1])
+    monitor = DriftMonitor(random_state=0).fit(X_test, predictions=outputs)
     return Packager(name="churn", version="1.0.0").package(
-        fitted, X, y, path=tmp_path_factory.mktemp("artifact"), metrics={"cv_roc_auc_mean": 0.8}
+        fitted,
+        X,
+        y,
+        path=tmp_path_factory.mktemp("artifact"),
+        metrics={"cv_roc_auc_mean": 0.8},
+        monitor=monitor,
     )
 
 
@@ -84,13 +96,31 @@ def test_monitor_checks_the_data_contract(model, data):
         model.monitor(X.drop(columns="age"))
 
 
-def test_packager_stores_a_fitted_monitor_with_its_settings(data, tmp_path):
+def test_default_packaged_monitor_watches_inputs_and_metrics_but_not_outputs(
+    fitted, data, tmp_path
+):
     X, y = data
-    fitted = make_pipeline(Cleaner(), FeatureBuilder(), LogisticRegression(max_iter=500)).fit(X, y)
+    artifact = Packager(name="m", version="1.0.0").package(
+        fitted, X, y, path=tmp_path, metrics={"test_roc_auc": 0.81, "cv_roc_auc_mean": 0.8}
+    )
+    model = mlkit.load(artifact.path)
+    assert "predictions" not in model.reference
+    assert "customer_id" not in model.drift_monitor.columns_  # an identifier
+    assert model.drift_monitor.task_ == "binary"
+    report = model.monitor(X.head(1_000), y.head(1_000))
+    assert report.predictions == ()
+    assert report.performance[0].metric == "roc_auc"
+    assert report.performance[0].baseline == 0.81  # the held-back score before the CV mean
+
+
+def test_packager_stores_a_fitted_monitor_with_its_settings(fitted, data, tmp_path):
+    X, y = data
     held_out = make_churn(2_000, random_state=3)
     X_test, y_test = held_out.drop(columns="churned"), held_out["churned"]
     monitor = DriftMonitor(numeric_threshold=0.2, columns=["age", "contract"]).fit(
-        X_test, y_test, pd.DataFrame(fitted.predict_proba(X_test), columns=fitted.classes_)
+        X_test,
+        y_test,
+        pd.DataFrame(fitted.predict_proba(X_test), index=X_test.index, columns=fitted.classes_),
     )
     model = mlkit.load(
         Packager(name="m", version="1.0.0")
@@ -100,6 +130,7 @@ def test_packager_stores_a_fitted_monitor_with_its_settings(data, tmp_path):
     assert model.drift_monitor.numeric_threshold == 0.2
     assert model.drift_monitor.columns_ == ["age", "contract"]
     assert model.drift_monitor.baseline_ == monitor.baseline_
+    assert model.drift_monitor.baseline_["roc_auc"] > 0.7
     assert [f.name for f in model.monitor(X_test).features] == ["age", "contract"]
 
 
@@ -108,22 +139,19 @@ def test_packager_stores_a_fitted_monitor_with_its_settings(data, tmp_path):
     [
         ("monitor", ConfigurationError, "must be a DriftMonitor"),
         (DriftMonitor().fit(pd.DataFrame({"ghost": [1.0, 2.0]})), ConfigurationError, "ghost"),
+        (
+            DriftMonitor().fit(
+                pd.DataFrame({"age": [30.0, 40.0, 50.0]}), predictions=[1.5, 2.25, 3.75]
+            ),
+            ConfigurationError,
+            "regression monitor, but the model is a classifier",
+        ),
     ],
 )
-def test_packager_refuses_a_bad_monitor(data, tmp_path, monitor, error, match):
+def test_packager_refuses_a_bad_monitor(fitted, data, tmp_path, monitor, error, match):
     X, y = data
-    fitted = make_pipeline(Cleaner(), FeatureBuilder(), LogisticRegression(max_iter=500)).fit(X, y)
     with pytest.raises(error, match=match):
         Packager(name="m", version="1.0.0").package(fitted, X, y, path=tmp_path, monitor=monitor)
-
-
-def test_an_artifact_of_format_1_with_a_version_1_sketch_monitors(data):
-    model = mlkit.load(FIXTURE, signing_key="fixture-key")
-    assert model.reference["sketch_version"] == 1
-    rows = model.golden_examples
-    report = model.monitor(pd.concat([rows] * 20, ignore_index=True))
-    assert {f.name for f in report.features} <= set(model.columns)
-    json.dumps(report.to_dict())
 
 
 @pytest.mark.parametrize("sink", [SQLiteLog, JsonLinesLog], ids=["sqlite", "jsonl"])
@@ -177,6 +205,9 @@ def test_log_windows_split_by_time(artifact, data, tmp_path, monkeypatch):
         "2026-11-21T00:00:00+00:00",
         "2026-11-22T00:00:00+00:00",
     ]
+    weekly = model.monitor_log(shifted_log, freq="W")  # calendar weeks, by their first day
+    assert sum(r.rows for r in weekly.reports) == 600
+    assert all(label.endswith("T00:00:00+00:00") for label in weekly.to_frame().index)
     one_day = model.monitor_log(shifted_log, start="2026-11-21", end="2026-11-22")
     assert one_day.reports[0].rows == 200
     with pytest.raises(ConfigurationError, match="frequency"):
@@ -233,10 +264,17 @@ def test_regression_model_monitors_prediction_values(tmp_path):
     df = make_churn(3_000, task="regression", random_state=0)
     X, y = df.drop(columns="next_year_spend"), df["next_year_spend"]
     fitted = make_pipeline(Cleaner(), FeatureBuilder(), Ridge()).fit(X, y)
-    model = mlkit.load(
-        Packager(name="spend", version="1.0.0").package(fitted, X, y, path=tmp_path).path
+    later = make_churn(2_000, task="regression", random_state=4)
+    X_test, y_test = later.drop(columns="next_year_spend"), later["next_year_spend"]
+    monitor = DriftMonitor(random_state=0).fit(
+        X_test, y_test, pd.Series(fitted.predict(X_test), index=X_test.index)
     )
+    artifact = Packager(name="spend", version="1.0.0").package(
+        fitted, X, y, path=tmp_path, monitor=monitor
+    )
+    model = mlkit.load(artifact.path)
     report = model.monitor(X.head(1_000), y.head(1_000))
     assert [p.name for p in report.predictions] == ["prediction"]
     assert report.predictions[0].kind == "number"
     assert {m.metric for m in report.performance} == {"neg_root_mean_squared_error", "r2"}
+    assert not any(m.degraded for m in report.performance)

@@ -32,7 +32,7 @@ from sklearn.utils.multiclass import type_of_target
 from mlkit import _drift_stats
 from mlkit._drift_report import DriftReport, DriftTimeline, FeatureDrift, MetricChange, Retrain
 from mlkit._estimator_input import check_fitted, input_frame, require_columns
-from mlkit._frame_checks import require_frame
+from mlkit._frame_checks import data_error, require_frame
 from mlkit._performance import (
     as_labels,
     baseline_metrics,
@@ -41,7 +41,12 @@ from mlkit._performance import (
     metric_names,
     score,
 )
-from mlkit._reference import READABLE_SKETCH_VERSIONS, sketch_frame
+from mlkit._reference import (
+    READABLE_SKETCH_VERSIONS,
+    category_labels,
+    numbers_in_text,
+    sketch_frame,
+)
 from mlkit._results import json_safe
 from mlkit._validation import check_parameters, number_in, random_state
 from mlkit.exceptions import ConfigurationError, IntegrityError
@@ -52,6 +57,9 @@ _OVERLAY_CATEGORIES = 10  # categories drawn per overlay chart
 _OVERLAY_BINS = 20  # bins of a numeric overlay chart
 _OVERLAY_MIN_SHARE = 0.05  # categories drawn must hold at least this share together
 _LEVEL = 0.95  # confidence level of performance intervals
+_MIN_LABELLED = 30  # labelled rows below which no interval (and no verdict) is given
+_ID_MIN_ROWS = 100  # a text column is judged an identifier from this many values
+_ID_SHARE = 0.95  # ...when at least this share of them are distinct
 
 
 class DriftMonitor(BaseEstimator):  # type: ignore[misc]
@@ -75,7 +83,9 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
     ----------
     columns : list of str, optional
         Columns to monitor. Default: every column except datetimes (time
-        always moves forward, so a datetime column always "drifts").
+        always moves forward, so a datetime column always "drifts"; monitor
+        what the model derives from it instead) and identifiers (text whose
+        values are nearly all distinct, which cannot drift in distribution).
     numeric_threshold : float, default=0.05
         Wasserstein distance, in reference standard deviations, from which a
         number drifts.
@@ -95,7 +105,8 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
     scoring : str or list of str, optional
         Metrics to monitor, by scikit-learn scorer name (``"roc_auc"``,
         ``"balanced_accuracy"``, ``"r2"``, ...). Default: the task's first two
-        of mlkit's defaults; the first one decides.
+        of mlkit's defaults. Each one with a baseline is compared; a measured
+        drop in any of them recommends retraining.
     n_bootstrap : int, default=200
         Bootstrap resamples for the metrics' confidence intervals (0: none).
     random_state : int or None, default=None
@@ -115,7 +126,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         Metrics the current ones are compared with.
     n_features_in_ : int
         Columns seen in ``fit``.
-    feature_names_in_ : ndarray of str
+    feature_names_in_ : numpy.ndarray of str
         Their names.
 
     Examples
@@ -167,7 +178,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
             Reference rows, usually the training or held-back data.
         y : array-like, optional
             Their labels; with ``predictions``, gives the baseline metrics.
-        predictions : Series, array-like or DataFrame, optional
+        predictions : pandas.Series, array-like or pandas.DataFrame, optional
             The model's outputs on ``X``: labels or values (one-dimensional),
             or class probabilities (a DataFrame with one column per class).
 
@@ -206,7 +217,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
             Current rows with at least the monitored columns.
         y : array-like, optional
             Their true labels, when known: measures performance.
-        predictions : Series, array-like or DataFrame, optional
+        predictions : pandas.Series, array-like or pandas.DataFrame, optional
             The model's outputs on ``X``, as in ``fit``: checks prediction
             drift, and is needed with ``y``.
 
@@ -223,11 +234,28 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
             When ``y`` is given without ``predictions``, or lengths differ.
         """
         check_fitted(self, "reference_")
-        frame = require_frame(X, subject="The frame given to DriftMonitor.check")
-        require_columns(frame, self.columns_, subject="The frame given to DriftMonitor.check")
+        subject = "The frame given to DriftMonitor.check"
+        frame = require_frame(X, subject=subject)
+        require_columns(frame, self.columns_, subject=subject)
+        repeated = sorted(set(frame.columns[frame.columns.duplicated()]) & set(self.columns_))
+        if repeated:
+            raise data_error(
+                subject,
+                None,
+                "duplicate_column_names",
+                f"monitored columns appear more than once: {repeated}; keep one of each",
+            )
         _check_aligned(frame, y=y, predictions=predictions, owner="DriftMonitor.check")
         labels, probabilities = _outputs(predictions, len(frame), owner="DriftMonitor.check")
-        target = None if y is None else _target(y, len(frame), "DriftMonitor.check")
+        probabilities = self._in_class_order(probabilities)
+        if probabilities is not None and self.classes_ is not None:
+            labels = np.asarray(self.classes_, dtype=object)[
+                np.argmax(probabilities.to_numpy(), axis=1)
+            ]
+        labels = self._as_classes(labels)
+        target = (
+            None if y is None else self._as_classes(_target(y, len(frame), "DriftMonitor.check"))
+        )
         if target is not None and labels is None:
             raise ConfigurationError(
                 "DriftMonitor.check was given labels (y) but no predictions: pass the model's "
@@ -285,9 +313,10 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         log : JsonLinesLog or SQLiteLog
             A log that recorded inputs as values (``inputs="values"``).
         freq : str, optional
-            A pandas frequency (``"1D"``, ``"1W"``, ``"1h"``): one report per
+            A pandas frequency (``"1D"``, ``"1h"``, ``"W-MON"`` for weeks from
+            Monday; pandas' ``"W"`` weeks start on Sunday): one report per
             period with rows. Default: one report for the whole period.
-        start, end : str, datetime or Timestamp, optional
+        start, end : str, datetime.datetime or pandas.Timestamp, optional
             The period to read, ``start`` included, ``end`` excluded (UTC).
 
         Returns
@@ -326,7 +355,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
                 "alpha": number_in(0, 1, closed="neither"),
                 "drift_share": number_in(0, 1),
                 "performance_tolerance": number_in(0, 1),
-                "n_bootstrap": number_in(0, 100_000, integral=True),
+                "n_bootstrap": _bootstrap_count,
                 "random_state": random_state,
             },
         )
@@ -342,6 +371,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
             str(name)
             for name in frame.columns
             if not pd.api.types.is_datetime64_any_dtype(frame[name].dtype)
+            and not _identifier(frame[name])
         ]
 
     def _measure(
@@ -451,20 +481,29 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
     ) -> tuple[MetricChange, ...]:
         if y is None or labels is None or self.task_ is None:
             return ()
+        labelled = ~pd.isna(y)  # labels not known yet are left out, not counted as wrong
+        y, labels = _plain(y[labelled]), _plain(labels[labelled])
+        proba = None if probabilities is None else probabilities.to_numpy(np.float64)[labelled]
+        if self.task_ == "regression":
+            y = y.astype(np.float64)
         rng = np.random.default_rng(self.random_state)
-        proba = None if probabilities is None else probabilities.to_numpy(np.float64)
+        enough = len(y) >= _MIN_LABELLED
         changes = []
         for name in metric_names(self.scoring, self.task_):
-            current = score(name, y, labels, proba, self.classes_)
-            low, high = bootstrap_interval(
-                name,
-                y,
-                labels,
-                proba,
-                self.classes_,
-                n_bootstrap=int(self.n_bootstrap),
-                level=_LEVEL,
-                rng=rng,
+            current = score(name, y, labels, proba, self.classes_) if len(y) else math.nan
+            low, high = (
+                bootstrap_interval(
+                    name,
+                    y,
+                    labels,
+                    proba,
+                    self.classes_,
+                    n_bootstrap=int(self.n_bootstrap),
+                    level=_LEVEL,
+                    rng=rng,
+                )
+                if enough
+                else (math.nan, math.nan)
             )
             baseline = float(self.baseline_.get(name, math.nan))
             allowed = baseline - self.performance_tolerance * abs(baseline)
@@ -472,6 +511,7 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
             changes.append(
                 MetricChange(
                     metric=name,
+                    rows=len(y),
                     baseline=baseline,
                     current=current,
                     low=low,
@@ -480,6 +520,32 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
                 )
             )
         return tuple(changes)
+
+    def _as_classes(self, values: np.ndarray | None) -> np.ndarray | None:
+        """Labels written another way ("1", 1.0) as the fitted classes (1), for the metrics."""
+        if values is None or self.classes_ is None or len(values) == 0:
+            return values
+        by_text = dict(zip(category_labels(self.classes_), self.classes_, strict=True))
+        text = category_labels(pd.Series(values).dropna().unique())
+        if not set(text) <= set(by_text):
+            return values  # labels the model never had: scored as they are
+        mapped = pd.Series(values).map(
+            dict(zip(pd.Series(values).dropna().unique(), [by_text[t] for t in text], strict=True))
+        )
+        return np.asarray(mapped.where(pd.notna(values), None), dtype=object)
+
+    def _in_class_order(self, probabilities: pd.DataFrame | None) -> pd.DataFrame | None:
+        """Probability columns matched to the classes by label, not by position."""
+        if probabilities is None or self.classes_ is None:
+            return probabilities
+        expected = [str(label) for label in self.classes_]
+        if sorted(probabilities.columns) != sorted(expected):
+            raise ConfigurationError(
+                f"The probabilities given to DriftMonitor.check have columns "
+                f"{list(probabilities.columns)}, but the monitor was fitted with the classes "
+                f"{self.classes_}; give one column per class, named by its label."
+            )
+        return probabilities[expected]
 
     def _advice(
         self,
@@ -556,8 +622,8 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
                 name for name, sketch in sketches.items() if sketch["kind"] != "datetime"
             ]
             monitor.columns_ = [str(name) for name in columns]
-            monitor.task_ = stored.get("task", task)
-            monitor.classes_ = stored.get("classes", classes)
+            monitor.task_ = stored.get("task") or task
+            monitor.classes_ = stored.get("classes") or classes
             monitor.baseline_ = baseline_metrics(reference.get("baseline_metrics") or {})
             monitor.reference_ = dict(reference)
             if any(name not in sketches for name in monitor.columns_):
@@ -570,6 +636,18 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         monitor.feature_names_in_ = np.asarray(monitor.columns_, dtype=object)
         monitor.n_features_in_ = len(monitor.columns_)
         return monitor
+
+
+def _identifier(series: pd.Series) -> bool:
+    """Text whose present values are (nearly) all distinct: an ID, not a distribution."""
+    if not (
+        pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+    ):
+        return False
+    present = series.dropna()
+    if len(present) < _ID_MIN_ROWS or present.nunique() < _ID_SHARE * len(present):
+        return False
+    return numbers_in_text(present) is None  # amounts written as text are not identifiers
 
 
 def _measure_column(reference: Mapping[str, Any], series: pd.Series) -> dict[str, Any]:
@@ -652,7 +730,14 @@ def _outputs(
                 f"The predictions given to {owner} are a frame with {predictions.shape[1]} "
                 "column(s); class probabilities need one column per class (at least 2)."
             )
-        probabilities = predictions.reset_index(drop=True).astype(np.float64)
+        try:
+            probabilities = predictions.reset_index(drop=True).astype(np.float64)
+        except (TypeError, ValueError):
+            raise ConfigurationError(
+                f"The predictions given to {owner} are a frame, read as class probabilities, "
+                "but not every value is a number. Give probabilities, or the predicted labels "
+                "as a Series."
+            ) from None
         labels = np.asarray(predictions.columns)[np.argmax(probabilities.to_numpy(), axis=1)]
         probabilities.columns = [str(c) for c in predictions.columns]
     else:
@@ -666,6 +751,11 @@ def _outputs(
             "give the model's outputs on the same rows."
         )
     return labels, probabilities
+
+
+def _plain(values: np.ndarray) -> np.ndarray:
+    """An object array of labels as numpy's own dtype for them (ints, floats or text)."""
+    return np.asarray(values.tolist()) if values.dtype == object and len(values) else values
 
 
 def _check_aligned(frame: pd.DataFrame, *, y: Any, predictions: Any, owner: str) -> None:
@@ -698,14 +788,28 @@ def _task(
 ) -> tuple[str | None, list[Any] | None]:
     if classes is not None:
         return ("binary" if len(classes) == 2 else "multiclass"), json_safe(classes)
-    sample = y if y is not None else labels
-    if sample is None:
+    samples = [v for v in (labels, y) if v is not None]
+    if not samples:
         return None, None
-    kind = type_of_target(sample)
-    if kind == "continuous":
+    present = [v[~pd.isna(v)] for v in samples]
+    if any(type_of_target(v) == "continuous" for v in present if len(v)):
         return "regression", None
-    seen = np.unique(np.concatenate([v for v in (y, labels) if v is not None]))
+    seen = np.asarray(
+        sorted(pd.unique(np.concatenate(present)), key=lambda value: (str(type(value)), value))
+    )
     return ("binary" if len(seen) == 2 else "multiclass"), json_safe(seen.tolist())
+
+
+def _bootstrap_count(instance: Any, attribute: Any, value: Any) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (value == 0 or 10 <= value <= 100_000)
+    ):
+        raise ConfigurationError(
+            f"The 'n_bootstrap' parameter of {type(instance).__name__} must be 0 (no intervals) "
+            f"or an int in [10, 100000]. Got {value!r} instead."
+        )
 
 
 def _column_list(instance: Any, attribute: Any, value: Any) -> None:
@@ -715,10 +819,11 @@ def _column_list(instance: Any, attribute: Any, value: Any) -> None:
         not isinstance(value, list | tuple)
         or not value
         or not all(isinstance(v, str) for v in value)
+        or len(set(value)) != len(value)
     ):
         raise ConfigurationError(
             f"The 'columns' parameter of {type(instance).__name__} must be None or a non-empty "
-            f"list of column names. Got {value!r} instead."
+            f"list of distinct column names. Got {value!r} instead."
         )
 
 
@@ -766,8 +871,6 @@ def read_log(
             f"{type(log).__name__}."
         )
     logged = log.read(start=start, end=end, model=model, version=version)
-    from mlkit._frame_checks import data_error
-
     if logged.empty:
         raise data_error(
             f"The log {log!r}", None, "no_rows", "holds no requests in the period asked for"
@@ -787,18 +890,23 @@ def log_windows(
     logged: pd.DataFrame, *, freq: str | None, classes: list[Any] | None
 ) -> dict[str, tuple[Any, None, Any]]:
     """Split logged rows into windows of ``freq`` with the predictions they were given."""
-    times = logged[("request", "timestamp")]
+    times = pd.DatetimeIndex(logged[("request", "timestamp")])
     if freq is None:
-        groups = {times.min().isoformat(): logged}
+        groups = {f"{times.min().isoformat()} to {times.max().isoformat()}": logged}
     else:
         try:
-            keys = times.dt.floor(freq)
-        except ValueError as error:
+            grouper = pd.Grouper(freq=freq, label="left", closed="left")
+            grouped = logged.set_axis(times, axis=0).groupby(grouper)
+            groups = {
+                pd.Timestamp(key).isoformat(): rows.reset_index(drop=True)  # type: ignore[arg-type]
+                for key, rows in grouped
+                if len(rows)
+            }
+        except (ValueError, TypeError) as error:
             raise ConfigurationError(
-                f"The 'freq' parameter must be a pandas frequency such as '1D' or '1h'. Got "
-                f"{freq!r} ({error})."
+                f"The 'freq' parameter must be a pandas frequency such as '1D', '1h', 'W' or "
+                f"'MS'. Got {freq!r} ({error})."
             ) from None
-        groups = {key.isoformat(): rows for key, rows in logged.groupby(keys, sort=True)}
     return {
         label: (rows["input"], None, _logged_outputs(rows, classes))
         for label, rows in groups.items()
@@ -807,8 +915,9 @@ def log_windows(
 
 def _logged_outputs(rows: pd.DataFrame, classes: list[Any] | None) -> Any:
     outputs = rows["output"]
-    labels = [c for c in outputs.columns if c != "prediction"]
-    complete = labels and not outputs[labels].isna().to_numpy().any()
-    if classes is not None and complete and len(labels) == len(classes):
-        return outputs[labels].set_axis(classes, axis=1)
+    by_text = {str(column): column for column in outputs.columns if column != "prediction"}
+    if classes is not None and sorted(by_text) == sorted(str(c) for c in classes):
+        columns = [by_text[str(label)] for label in classes]
+        if not outputs[columns].isna().to_numpy().any():  # every request had probabilities
+            return outputs[columns].set_axis(classes, axis=1)
     return outputs["prediction"]

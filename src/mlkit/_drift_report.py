@@ -14,6 +14,7 @@ from mlkit._html import cards, escape, number, page, table
 from mlkit._results import HtmlReport, json_safe
 
 SEVERITIES = ("none", "low", "medium", "high")
+_MAX_CHARTS = 30  # distribution charts in one report, at most
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +94,9 @@ class MetricChange:
     ----------
     metric : str
         The scikit-learn scorer name (greater is better).
+    rows : int
+        Labelled rows it was measured on (rows whose label is missing are
+        left out; under 30, no interval and no verdict are given).
     baseline : float
         The value recorded at training time (NaN when none was).
     current : float
@@ -105,6 +109,7 @@ class MetricChange:
     """
 
     metric: str
+    rows: int
     baseline: float
     current: float
     low: float
@@ -348,8 +353,19 @@ def _cell(value: Any) -> Any:
 def _overlays(items: Sequence[FeatureDrift]) -> str:
     if not _plots.available():
         return _plots.CHARTS_OMITTED
+    drawn = sorted(
+        (item for item in items if item.distribution),
+        key=lambda item: (not item.flagged, -_finite(item.distance / (item.threshold or 1.0))),
+    )
+    note = ""
+    if len(drawn) > _MAX_CHARTS:  # one SVG each: a wide frame would make a huge page
+        note = (
+            f'<p class="note">Charts for the {_MAX_CHARTS} most drifted of {len(drawn)} '
+            "columns; every column is in the tables above.</p>"
+        )
+        drawn = drawn[:_MAX_CHARTS]
     blocks = []
-    for item in items:
+    for item in drawn:
         data = item.distribution
         if not data:
             continue
@@ -360,4 +376,4 @@ def _overlays(items: Sequence[FeatureDrift]) -> str:
             else _plots.paired_bars(data["labels"], data["reference"], data["current"])
         )
         blocks.append(f'<div class="column"><h3>{escape(item.name)}{tag}</h3>{chart}</div>')
-    return f'<div class="columns">{"".join(blocks)}</div>'
+    return note + f'<div class="columns">{"".join(blocks)}</div>'

@@ -2,23 +2,26 @@
 
 Every function compares current values with a fixed-size sketch from
 :mod:`mlkit._reference`, never with the reference rows themselves, so a check
-costs one pass over the current data.
+costs one sort of the current data.
 
 Numeric columns
-    The current values are counted against the reference's 101 quantiles in
-    one ``searchsorted`` pass. From those counts come the Kolmogorov-Smirnov
-    statistic (largest gap between the two CDFs at the reference quantiles),
-    the Wasserstein-1 distance (area between the CDFs, plus the mass beyond the
-    reference's range) in reference standard deviations, and a chi-square test
-    of homogeneity and PSI over the reference deciles.
+    The reference's CDF is known at its 101 quantiles (exactly, at each value,
+    for a column of at most 200 distinct values). The current values are
+    sorted once. From them come the Kolmogorov-Smirnov statistic (largest gap
+    between the two CDFs at those points), the Wasserstein-1 distance (the
+    area between the current empirical CDF and the reference's, exactly) in
+    reference standard deviations, and a chi-square test of homogeneity and PSI over
+    bins holding at least 5 % of the reference each for a continuous column
+    (ventiles), 1 % for a discrete one (its values, or runs of rare ones).
+    Infinite values count as missing.
 Categorical columns
-    The shares of the reference's top 50 values (of a column with more, only
-    those seen at least 50 times) plus an "other" bucket:
+    The shares of the reference's values (all of them up to 200; of a column
+    with more, only those seen at least 50 times) plus an "other" bucket:
     chi-square test of homogeneity, Jensen-Shannon distance (base 2, in
     [0, 1]) and PSI.
 
-The chi-square test is the evidence for both kinds: over reference deciles it
-sees a change of scale as well as of location, where Kolmogorov-Smirnov is
+The chi-square test is the evidence for both kinds: over the reference's bins
+it sees a change of scale as well as of location, where Kolmogorov-Smirnov is
 weak on scale (at n = 10,000 it misses a 20 % variance change about one time
 in four). Kolmogorov-Smirnov is reported as a distance.
 """
@@ -33,15 +36,19 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
+from mlkit._reference import TAIL_LEVELS, category_labels
+
 _PSI_FLOOR = 1e-4  # smallest share PSI takes a logarithm of
+_MIN_BIN_SHARE = 0.05  # each chi-square bin holds at least this share of the reference
+_MIN_LEVEL_SHARE = 0.01  # ...or, for a discrete column's values, this share
 # Of a column with more categories than the sketch kept, only values seen at least this
-# often in the reference are compared one by one: the top 50 of many rare values are
+# often in the reference are compared one by one: the top values of many rare ones are
 # the ones that were frequent by chance, and would look like drift on any new sample.
 _SELECTED_COUNT = 50
 
 
 def numeric_values(series: pd.Series) -> np.ndarray:
-    """A numeric, boolean or datetime column as float64 (datetimes in epoch seconds)."""
+    """A numeric, boolean, duration or datetime column as float64 (times in seconds)."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         epoch = pd.Timestamp(0, tz=getattr(series.dt, "tz", None))
         series = ((series - epoch) / pd.Timedelta(seconds=1)).where(series.notna())
@@ -55,32 +62,24 @@ def numeric_values(series: pd.Series) -> np.ndarray:
 
 def numeric_drift(reference: dict[str, Any], values: np.ndarray) -> dict[str, Any]:
     """Compare float64 ``values`` (NaN for missing) with a numeric column's sketch."""
-    present = values[~np.isnan(values)]
-    x = present[np.isfinite(present)]
+    finite = np.isfinite(values)
     result = _empty_result(
-        reference, missing_share=_share(values.size - present.size, values.size)
+        reference, missing_share=_share(values.size - finite.sum(), values.size)
     )
+    x = np.sort(values[finite])
     if not reference.get("count") or x.size == 0:
         return result
-    quantiles = np.asarray(reference["quantiles"], dtype=np.float64)
-    deciles = np.unique(quantiles[10:100:10])
-    points = np.union1d(quantiles, deciles)
-    ref_cdf = _reference_cdf(reference, quantiles, points)
-    positions = np.searchsorted(points, x, side="left")
-    cur_cdf = np.cumsum(np.bincount(positions, minlength=points.size + 1))[:-1] / x.size
-    at_deciles = np.searchsorted(points, deciles)
-    ref_bins = np.diff(np.concatenate([[0.0], ref_cdf[at_deciles], [1.0]]))
-    cur_bins = np.diff(np.concatenate([[0.0], cur_cdf[at_deciles], [1.0]]))
-    scale = float(reference["std"]) or 1.0
-    low, high = points[0], points[-1]
-    beyond = float(np.clip(low - x, 0, None).sum() + np.clip(x - high, 0, None).sum()) / x.size
-    gaps = np.abs(cur_cdf - ref_cdf)
-    inside = float(np.sum(0.5 * (gaps[:-1] + gaps[1:]) * np.diff(points)))
+    points, ref_cdf = _reference_cdf(reference)
+    cur_cdf = np.searchsorted(x, points, side="right") / x.size
+    min_share = _MIN_LEVEL_SHARE if reference.get("levels") else _MIN_BIN_SHARE
+    ref_bins, cur_bins = _bins(ref_cdf, cur_cdf, min_share=min_share)
     statistic, p_value = _homogeneity(ref_bins, int(reference["count"]), cur_bins, x.size)
+    wasserstein = _wasserstein(x, reference)
+    low, high = float(reference["min"]), float(reference["max"])
     result.update(
         rows=int(x.size),
-        distance=(inside + beyond) / scale,
-        ks=float(gaps.max()),
+        distance=wasserstein / _scale(reference),
+        ks=float(np.max(np.abs(cur_cdf - ref_cdf))),
         statistic=statistic,
         p_value=p_value,
         psi=_psi(ref_bins, cur_bins),
@@ -94,7 +93,7 @@ def numeric_drift(reference: dict[str, Any], values: np.ndarray) -> dict[str, An
 def categorical_drift(reference: dict[str, Any], series: pd.Series) -> dict[str, Any]:
     """Compare a column's values with a categorical column's sketch."""
     counts = series.value_counts(dropna=True, sort=False)
-    counts.index = counts.index.astype(str)
+    counts.index = category_labels(counts.index)
     counts = counts.groupby(level=0, sort=False).sum()
     n = int(counts.sum())
     result = _empty_result(reference, missing_share=_share(len(series) - n, len(series)))
@@ -151,26 +150,127 @@ def _empty_result(reference: dict[str, Any], *, missing_share: float) -> dict[st
 
 
 def _share(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
+    return float(part / whole) if whole else 0.0
 
 
-def _reference_cdf(
-    reference: dict[str, Any], quantiles: np.ndarray, points: np.ndarray
-) -> np.ndarray:
-    """The reference's CDF at ``points``: exact for discrete columns, else from quantiles."""
+def _scale(reference: dict[str, Any]) -> float:
+    """The reference's standard deviation, or a stand-in when it is 0 or overflowed."""
+    std = float(reference.get("std", 0.0))
+    if math.isfinite(std) and std > 0:
+        return std
+    quantiles = np.asarray(reference["quantiles"], dtype=np.float64)
+    spread = float(quantiles[75] - quantiles[25]) / 1.349  # an IQR in sd units
+    return spread if math.isfinite(spread) and spread > 0 else 1.0
+
+
+def _knots(reference: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The quantile sketch as (values, levels), tail quantiles included, in order."""
+    values = np.asarray(reference["quantiles"], dtype=np.float64)
+    levels = np.linspace(0.0, 1.0, values.size)
+    tails = reference.get("tail_quantiles")
+    if tails:
+        values = np.concatenate([values, np.asarray(tails, dtype=np.float64)])
+        levels = np.concatenate([levels, np.asarray(TAIL_LEVELS)])
+        order = np.argsort(levels, kind="stable")
+        values, levels = np.maximum.accumulate(values[order]), levels[order]
+    return values, levels
+
+
+def _reference_cdf(reference: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Points and the reference's CDF at them: exact per value when discrete."""
     levels = reference.get("levels")
     if levels:
         values = np.asarray([v for v, _ in levels], dtype=np.float64)
-        cumulative = np.cumsum([s for _, s in levels])
-        at = np.searchsorted(values, points, side="right")
-        return np.where(at > 0, cumulative[np.maximum(at - 1, 0)], 0.0)
-    # Share of reference values at or below each point, read off the quantile grid
-    # (every point is one of its quantiles): the last quantile not above it.
-    probabilities = np.linspace(0.0, 1.0, quantiles.size)
-    at = np.searchsorted(quantiles, points, side="right")
-    cdf = np.where(at > 0, probabilities[np.maximum(at - 1, 0)], 0.0)
-    cdf[points >= quantiles[-1]] = 1.0
-    return cdf
+        return values, np.minimum(np.cumsum([s for _, s in levels]), 1.0)
+    # At a value the quantiles repeat (a tie), the share at or below it is the
+    # last quantile level holding it.
+    knots, probabilities = _knots(reference)
+    points = np.unique(knots)
+    cdf = probabilities[np.searchsorted(knots, points, side="right") - 1]
+    cdf[-1] = 1.0
+    return points, cdf
+
+
+def _wasserstein(x: np.ndarray, reference: dict[str, Any]) -> float:
+    """Area between the current empirical CDF and the reference's, exactly.
+
+    The reference CDF is a step function for a discrete column (its levels)
+    and otherwise linear between its quantiles, 0 below the minimum and 1
+    above the maximum. Between consecutive breakpoints (current values and
+    reference points) the current CDF is constant and the reference's linear,
+    so each piece of the area has a closed form.
+    """
+    levels = reference.get("levels")
+    if levels:
+        knots = np.asarray([v for v, _ in levels], dtype=np.float64)
+    else:
+        knots, probabilities = _knots(reference)
+    breaks = np.unique(np.concatenate([x, knots]))
+    if breaks.size < 2:
+        return 0.0
+    left, right = breaks[:-1], breaks[1:]
+    current = np.searchsorted(x, left, side="right") / x.size
+    if levels:
+        start = np.searchsorted(knots, left, side="right")
+        cumulative = np.concatenate([[0.0], np.cumsum([s for _, s in levels])])
+        f0 = f1 = np.minimum(cumulative[start], 1.0)
+    else:
+        f0, f1 = _linear_cdf(knots, probabilities, left, right)
+    return float(np.sum(_area(current - f0, current - f1, right - left)))
+
+
+def _linear_cdf(
+    knots: np.ndarray, probabilities: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The quantile sketch's CDF at the ends of intervals that lie between its knots."""
+    segment = np.clip(np.searchsorted(knots, left, side="right") - 1, 0, knots.size - 2)
+    low, high = knots[segment], knots[segment + 1]
+    width = np.where(high > low, high - low, 1.0)
+    rise = probabilities[segment + 1] - probabilities[segment]
+    f0 = probabilities[segment] + rise * np.clip((left - low) / width, 0.0, 1.0)
+    f1 = probabilities[segment] + rise * np.clip((right - low) / width, 0.0, 1.0)
+    below, above = right <= knots[0], left >= knots[-1]
+    return (
+        np.where(below, 0.0, np.where(above, 1.0, f0)),
+        np.where(below, 0.0, np.where(above, 1.0, f1)),
+    )
+
+
+def _area(gap0: np.ndarray, gap1: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """Integral of |g| over intervals where g runs linearly from gap0 to gap1."""
+    same_sign = gap0 * gap1 >= 0
+    straight = 0.5 * (np.abs(gap0) + np.abs(gap1)) * width
+    spread = np.abs(gap1 - gap0)
+    crossing = (gap0**2 + gap1**2) / (2 * np.where(spread > 0, spread, 1.0)) * width
+    area: np.ndarray = np.where(same_sign, straight, crossing)
+    return area
+
+
+def _bins(
+    ref_cdf: np.ndarray, cur_cdf: np.ndarray, *, min_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shares of both samples over bins holding at least ``min_share`` of the reference.
+
+    The bins are the intervals between the reference's points, with one more
+    above the last; runs of small ones are merged, so ties and rare values do
+    not leave near-empty bins. When merging would leave a single bin (a value
+    holding nearly all the reference), the bins stay as they are: the rare
+    values are then the only evidence there is.
+    """
+    ref = np.diff(np.concatenate([[0.0], ref_cdf, [1.0]]))
+    cur = np.diff(np.concatenate([[0.0], cur_cdf, [1.0]]))
+    edges = [0]
+    total = 0.0
+    for i, share in enumerate(ref[:-1]):
+        total += share
+        if total >= min_share - 1e-9:
+            edges.append(i + 1)
+            total = 0.0
+    if len(edges) > 2 and ref[edges[-1] :].sum() < min_share - 1e-9:
+        edges.pop()  # a short last bin joins the one before it
+    if len(edges) < 2:
+        edges = list(range(ref.size))
+    return np.add.reduceat(ref, edges), np.add.reduceat(cur, edges)
 
 
 def _homogeneity(

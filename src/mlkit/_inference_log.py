@@ -236,7 +236,7 @@ class _FileLog:
 
         Parameters
         ----------
-        start, end : str, datetime or pandas.Timestamp, optional
+        start, end : str, datetime.datetime or pandas.Timestamp, optional
             The period; naive times are UTC. ``start`` is included, ``end``
             is not; either may be left open.
 
@@ -267,7 +267,7 @@ class _FileLog:
 
         Parameters
         ----------
-        start, end : str, datetime or pandas.Timestamp, optional
+        start, end : str, datetime.datetime or pandas.Timestamp, optional
             The period; naive times are UTC. ``start`` is included, ``end``
             is not; either may be left open.
         model, version : str, optional
@@ -346,7 +346,7 @@ class JsonLinesLog(_FileLog):
         Parameters
         ----------
         record : dict
-            A record from :func:`build_record`.
+            A record, as mlkit.Model writes it (see the monitoring guide).
 
         Raises
         ------
@@ -473,7 +473,7 @@ class SQLiteLog(_FileLog):
         Parameters
         ----------
         record : dict
-            A record from :func:`build_record`.
+            A record, as mlkit.Model writes it (see the monitoring guide).
 
         Raises
         ------

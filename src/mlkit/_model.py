@@ -494,8 +494,9 @@ class Model:
             The log to read; default the one the model writes to. Only this
             model's name and version are read.
         freq : str, optional
-            A pandas frequency (``"1D"``, ``"1h"``); default one window.
-        start, end : str, datetime or Timestamp, optional
+            A pandas frequency (``"1D"``, ``"1h"``, ``"W-MON"``, ``"MS"``),
+            windows labelled by their start; default one window.
+        start, end : str, datetime.datetime or pandas.Timestamp, optional
             The period, ``start`` included, ``end`` excluded (UTC).
 
         Returns

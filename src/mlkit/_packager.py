@@ -191,10 +191,13 @@ class Packager:
         monitor : DriftMonitor, optional
             The drift monitor the artifact carries (``Model.monitor`` uses it).
             A fitted one is stored as it is: fit it on held-back rows with
-            their labels and the model's outputs for an honest baseline. An
-            unfitted one (default ``DriftMonitor()``) is fitted here on up to
-            100,000 training rows and the model's outputs on them, with
-            ``metrics`` (such as ``cv_roc_auc_mean``) as its baseline.
+            their labels and the model's outputs, for prediction drift and an
+            honest performance baseline. An unfitted one (default
+            ``DriftMonitor()``) is fitted here on the inputs of up to 100,000
+            training rows, without the model's outputs (on its own training
+            rows they are not what it gives on new rows), and takes its
+            performance baseline from ``metrics`` (``roc_auc``,
+            ``test_roc_auc`` or ``cv_roc_auc_mean``).
 
         Returns
         -------
@@ -581,19 +584,29 @@ def _reference(
                 f"The DriftMonitor given to Packager.package monitors columns the model does "
                 f"not take: {unknown}. Fit it on rows with the model's input columns."
             )
+        if monitor.task_ is not None and (monitor.task_ == "regression") != (classes is None):
+            raise ConfigurationError(
+                f"The DriftMonitor given to Packager.package was fitted as a {monitor.task_} "
+                f"monitor, but the model is a {'regressor' if classes is None else 'classifier'}. "
+                "Fit it with the model's outputs: class probabilities (a DataFrame) or labels "
+                "for a classifier, predicted values for a regressor."
+            )
         reference = dict(monitor.reference_)
     else:
+        # The model's outputs on its own training rows are not what it gives on new
+        # rows (an overfit forest is surer of them), so they would make prediction
+        # drift out of nothing: prediction drift needs a monitor fitted on held-back rows.
         rows = X
         if len(X) > _REFERENCE_ROWS:
             picked = np.random.default_rng(0).choice(len(X), size=_REFERENCE_ROWS, replace=False)
             rows = X.iloc[np.sort(picked)]
-        outputs: Any = pd.Series(pipeline.predict(rows), index=rows.index)
-        if classes is not None and hasattr(pipeline, "predict_proba"):
-            outputs = pd.DataFrame(
-                pipeline.predict_proba(rows), index=rows.index, columns=list(classes)
-            )
         fitted = clone(monitor if monitor is not None else DriftMonitor())
-        reference = fitted.fit(rows, predictions=outputs).reference_
+        reference = fitted.fit(rows).reference_
+        logger.info(
+            "The drift reference of %s holds the inputs only; pass a DriftMonitor fitted on "
+            "held-back rows with the model's outputs to monitor predictions too.",
+            type(pipeline).__name__,
+        )
     if not reference.get("baseline_metrics"):
         reference["baseline_metrics"] = json_safe(dict(metrics or {}))
     return reference

@@ -62,7 +62,11 @@ DEFAULTS: Final = {
     "multiclass": ("balanced_accuracy", "accuracy"),
     "regression": ("neg_root_mean_squared_error", "r2"),
 }
-_CV_MEAN = re.compile(r"^cv_(?P<name>.+)_mean$")
+_BASELINE_NAMES: Final = (
+    re.compile(r"^(?P<name>.+)$"),
+    re.compile(r"^(?:test|holdout|hold_out|held_out)_(?P<name>.+)$"),
+    re.compile(r"^cv_(?P<name>.+)_mean$"),
+)
 
 
 def check_scoring(scoring: Any, owner: str) -> None:
@@ -95,14 +99,21 @@ _REGRESSION: Final = frozenset({"r2", "neg_root_mean_squared_error", "neg_mean_a
 
 
 def baseline_metrics(recorded: Mapping[str, float]) -> dict[str, float]:
-    """Metrics by scorer name from what was recorded: ``roc_auc`` or ``cv_roc_auc_mean``."""
-    found: dict[str, float] = {}
+    """Metrics by scorer name from what was recorded.
+
+    ``roc_auc`` itself is preferred, then a held-back score (``test_roc_auc``,
+    ``holdout_roc_auc``), then the cross-validated mean (``cv_roc_auc_mean``).
+    """
+    found: dict[str, tuple[int, float]] = {}
     for key, value in recorded.items():
-        match = _CV_MEAN.match(key)
-        name = key if key in METRICS else (match["name"] if match else None)
-        if name in METRICS and (name not in found or key == name):
-            found[name] = float(value)
-    return found
+        for rank, pattern in enumerate(_BASELINE_NAMES):
+            match = pattern.match(key)
+            if match and match["name"] in METRICS:
+                name = match["name"]
+                if name not in found or rank < found[name][0]:
+                    found[name] = (rank, float(value))
+                break
+    return {name: value for name, (_, value) in found.items()}
 
 
 def score(

@@ -1,12 +1,13 @@
 """The training-data sketch an artifact carries: what drift is measured against.
 
 Its size does not grow with the number of training rows: per numeric column
-101 quantiles and a 20-bin histogram (and, for a column of at most 50 distinct
-values, the share of each), per categorical column the shares of its 50 most
-frequent values, and the same for the model's predictions.
+101 quantiles and a 20-bin histogram (and, for a column of at most 200
+distinct values, the share of each), per categorical column the shares of its
+200 most frequent values, and the same for the model's predictions.
 
-Version 2 added the ``levels`` of discrete numeric columns; version 1 sketches
-are still read (their discrete columns are compared through their quantiles).
+Version 2 added the ``levels`` of discrete numeric columns, quantiles in the
+tails, ``integral`` and up to 200 categories (version 1 kept 50); version 1 sketches are still read
+(their discrete columns are compared through their quantiles).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from mlkit._results import json_safe
 SKETCH_VERSION = 2
 READABLE_SKETCH_VERSIONS = (1, 2)
 _QUANTILES = np.linspace(0.0, 1.0, 101)
+# Finer quantiles in the tails, where a straight line from the minimum to the 1st
+# percentile would put far too much mass (for a normal sample, 0.007 sd of area each side).
+TAIL_LEVELS = (0.0001, 0.0005, 0.001, 0.002, 0.005, 0.995, 0.998, 0.999, 0.9995, 0.9999)
 _BINS = 20
-_TOP = 50
+_TOP = 200  # categories, or distinct numbers, whose shares are kept
 
 
 def sketch_frame(
@@ -82,14 +86,14 @@ def sketch_column(series: pd.Series) -> dict[str, Any]:
             "missing_share": missing,
             **_numeric(seconds.where(series.notna())),
         }
-    numbers = _numbers_in_text(series)
+    numbers = numbers_in_text(series)
     if numbers is not None:  # "12.50" and the like: compared as numbers
         missing = float(numbers.isna().mean())
         return {"kind": "number", "missing_share": missing, "from_text": True, **_numeric(numbers)}
     return {"kind": "category", "missing_share": missing, **_categorical(series)}
 
 
-def _numbers_in_text(series: pd.Series) -> pd.Series | None:
+def numbers_in_text(series: pd.Series) -> pd.Series | None:
     """Text that reads as numbers (at least 95 % of present values), parsed; else None."""
     if not (
         pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
@@ -109,7 +113,6 @@ def _numeric(series: pd.Series) -> dict[str, Any]:
     values = values[np.isfinite(values)]
     if values.size == 0:
         return {"count": 0}
-    counts, edges = np.histogram(values, bins=_BINS)
     levels, level_counts = np.unique(values, return_counts=True)
     discrete = (
         {
@@ -121,26 +124,54 @@ def _numeric(series: pd.Series) -> dict[str, Any]:
         if levels.size <= _TOP
         else {}
     )
+    with np.errstate(over="ignore", invalid="ignore"):  # a spread beyond float64 is inf
+        std = float(values.std())
     return {
         "count": int(values.size),
-        "mean": float(values.mean()),
-        "std": float(values.std()),
+        "mean": float(np.mean(values, dtype=np.float64)),
+        "std": std,
         "min": float(values.min()),
         "max": float(values.max()),
+        "integral": bool(np.all(values == np.round(values))),
         "quantiles": np.quantile(values, _QUANTILES).tolist(),
-        "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
+        "tail_quantiles": np.quantile(values, TAIL_LEVELS).tolist(),
+        "histogram": _histogram(values),
         **discrete,
     }
 
 
+def _histogram(values: np.ndarray) -> dict[str, list[float]]:
+    try:
+        counts, edges = np.histogram(values, bins=_BINS)
+    except ValueError:  # a range too narrow for its magnitude (64-bit ids): one bin
+        low, high = float(values.min()), float(values.max())
+        return {"edges": [low, high], "counts": [float(values.size)]}
+    return {"edges": edges.tolist(), "counts": counts.tolist()}
+
+
+def category_labels(values: Any) -> pd.Index:
+    """Category values as text, whole floats written as integers (1.0 and 1 are "1")."""
+    index = pd.Index(values)
+    if index.dtype == object and len(index):
+        index = pd.Index(index.tolist())  # numbers held as objects get a numeric dtype
+    if pd.api.types.is_float_dtype(index.dtype):
+        numbers = index.to_numpy(np.float64)
+        if np.all((numbers == np.round(numbers)) & (np.abs(numbers) < 2.0**53)):
+            index = pd.Index(numbers.astype(np.int64))
+    text: pd.Index = index.astype(str)
+    return text
+
+
 def _categorical(series: pd.Series) -> dict[str, Any]:
-    present = series.dropna().astype(str)
-    if present.empty:
+    counts = series.value_counts(dropna=True)
+    if counts.empty:
         return {"count": 0, "distinct": 0, "shares": {}, "other_share": 0.0}
-    shares = present.value_counts(normalize=True, sort=True)
+    counts.index = category_labels(counts.index)
+    counts = counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
+    shares = counts / counts.sum()
     top = shares.iloc[:_TOP]
     return {
-        "count": len(present),
+        "count": int(counts.sum()),
         "distinct": len(shares),
         "shares": {str(k): float(v) for k, v in top.items()},
         "other_share": float(max(0.0, 1.0 - top.sum())),
