@@ -22,6 +22,7 @@ from mlkit._inference_log import JsonLinesLog, SQLiteLog
 from mlkit._manifest import Manifest
 from mlkit._model import Model, load
 from mlkit._packager import Artifact, Packager
+from mlkit._pipeline import Pipeline, PipelineRun
 from mlkit._profile import (
     Alert,
     ColumnProfile,
@@ -73,6 +74,8 @@ __all__ = [
     "ModelSearch",
     "NumericSummary",
     "Packager",
+    "Pipeline",
+    "PipelineRun",
     "Profile",
     "Profiler",
     "Relative",

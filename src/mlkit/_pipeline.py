@@ -1,0 +1,430 @@
+"""Pipeline: one object from a raw DataFrame to an accepted, packaged, monitored model.
+
+``Pipeline(target=...).fit(df)`` runs every component in order: profile,
+training-only row cleaning, a hold-out split (the test rows are never seen by
+the search), the model search over Cleaner → FeatureBuilder → model (cleaning
+and features are fitted inside each cross-validation fold, so nothing leaks),
+the acceptance test on the held-back rows, and a drift monitor fitted on
+those rows with the model's outputs. ``PipelineRun.package`` then writes the
+artifact, refusing a model that failed its acceptance test unless forced.
+
+Refit policy: the model that ships is the one that was tested. By default
+(``refit="train"``) it is the search's model, trained on the training rows
+only. With ``refit="all"``, a model that passed is refitted on the training
+and test rows together (more data, but the shipped model itself was never
+measured on unseen rows; its acceptance figures are those of the model
+trained on the training rows).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pandas as pd
+from sklearn.base import clone
+
+from mlkit._acceptance import Relative, Verdict
+from mlkit._drift import DriftMonitor
+from mlkit._frame_checks import require_frame
+from mlkit._html import cards, escape, page, table
+from mlkit._packager import Artifact, Packager
+from mlkit._profile import Profile
+from mlkit._profiler import Profiler
+from mlkit._results import HtmlReport, json_safe
+from mlkit._rows import RowCleaning, clean_rows
+from mlkit._search import ModelSearch, SearchResult
+from mlkit._split import Split
+from mlkit._splitter import Splitter
+from mlkit.exceptions import ConfigurationError, DataError, DataFailure
+
+logger = logging.getLogger(__name__)
+
+REFITS = ("train", "all")
+
+
+def _instance_of(kind: type) -> Any:
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            raise ConfigurationError(
+                f"The {attribute.name!r} parameter of Pipeline must be a {kind.__name__}. Got "
+                f"{type(value).__name__} instead."
+            )
+
+    return validate
+
+
+def _target(instance: Any, attribute: attrs.Attribute[str], value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(
+            f"The 'target' parameter of Pipeline must be a column name (a non-empty str). Got "
+            f"{value!r} instead."
+        )
+
+
+def _thresholds(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and (isinstance(v, Relative) or _number(v)) for k, v in value.items()
+    ):
+        raise ConfigurationError(
+            "The 'acceptance' parameter of Pipeline must map metric names to a number or a "
+            f"Relative, such as {{'roc_auc': 0.75}}. Got {value!r} instead."
+        )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _refit(instance: Any, attribute: attrs.Attribute[str], value: Any) -> None:
+    if value not in REFITS:
+        raise ConfigurationError(
+            f"The 'refit' parameter of Pipeline must be one of {list(REFITS)}. Got {value!r} "
+            "instead."
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Pipeline:
+    """The whole flow, from a raw DataFrame to a model ready to package.
+
+    Parameters
+    ----------
+    target : str
+        The column to predict.
+    profiler : Profiler, default=Profiler()
+        Profiles the data first; its types define the data contract.
+    splitter : Splitter, default=Splitter()
+        Holds back the test rows the acceptance test uses (stratified for
+        classes, by time or group when configured).
+    search : ModelSearch, default=ModelSearch()
+        Finds the model, with cross-validation on the training rows only. Its
+        Cleaner and FeatureBuilder are fitted inside every fold.
+    acceptance : mapping of str to float or Relative, optional
+        The acceptance test on the held-back rows: a floor per metric.
+        Default: the primary metric at least the dummy model's
+        (``{primary: Relative(0.0)}``).
+    monitor : DriftMonitor, default=DriftMonitor()
+        Fitted on the held-back rows, their labels and the model's outputs:
+        the drift reference and the performance baseline the artifact carries.
+    refit : {"train", "all"}, default="train"
+        Ship the model trained on the training rows (the one tested), or, when
+        it passed, refit it on the training and test rows together.
+
+    Examples
+    --------
+    >>> import mlkit
+    >>> from mlkit.datasets import make_churn
+    >>> search = mlkit.ModelSearch(
+    ...     families=["logistic_regression"], n_iter=1, cv=3, ensembles=False, progress=False
+    ... )
+    >>> run = mlkit.Pipeline(target="churned", search=search).fit(make_churn(600))
+    >>> run.verdict.passed
+    True
+    >>> run.package("models/", name="churn", version="1.0.0")  # doctest: +SKIP
+    """
+
+    target: str = attrs.field(validator=_target)
+    profiler: Profiler = attrs.field(factory=Profiler, validator=_instance_of(Profiler))
+    splitter: Splitter = attrs.field(factory=Splitter, validator=_instance_of(Splitter))
+    search: ModelSearch = attrs.field(factory=ModelSearch, validator=_instance_of(ModelSearch))
+    acceptance: Mapping[str, float | Relative] | None = attrs.field(
+        default=None, validator=_thresholds
+    )
+    monitor: DriftMonitor = attrs.field(factory=DriftMonitor, validator=_instance_of(DriftMonitor))
+    refit: str = attrs.field(default="train", validator=_refit)
+
+    def fit(self, df: pd.DataFrame) -> PipelineRun:
+        """Run the whole flow on ``df``.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The raw table, target column included.
+
+        Returns
+        -------
+        PipelineRun
+            The profile, split, search result, acceptance verdict, fitted
+            model, drift monitor and timings.
+
+        Raises
+        ------
+        DataError
+            When ``df`` is not a usable frame, lacks the target, or its target
+            has a single value.
+        ConfigurationError
+            When the acceptance thresholds name a metric the search does not
+            compute.
+        """
+        frame = require_frame(df, subject="The frame given to Pipeline.fit")
+        _check_target(frame, self.target)
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = now - clock
+            clock = now
+            logger.info("Pipeline: %s done in %.1f s", stage, timings[stage])
+
+        profile = self.profiler.profile(frame, target=self.target)
+        lap("profile")
+        rows = clean_rows(frame, target=self.target)
+        _check_classes(rows.frame[self.target], self.target)
+        split = self.splitter.split(rows.frame, target=self.target)
+        lap("split")
+        search = clone(self.search).fit(split.X_train, split.y_train)
+        lap("search")
+        result = search.result_
+        thresholds = self.acceptance or {result.primary: Relative(0.0)}
+        verdict = result.accept(split.X_test, split.y_test, thresholds=thresholds)
+        lap("acceptance")
+        monitor = clone(self.monitor).fit(
+            split.X_test, split.y_test, predictions=_outputs(search.best_estimator_, split.X_test)
+        )
+        lap("monitor")
+        model = search.best_estimator_
+        if self.refit == "all" and verdict.passed:
+            X_all = pd.concat([split.X_train, split.X_test])
+            model = clone(model).fit(X_all, pd.concat([split.y_train, split.y_test]))
+            lap("refit")
+        timings["total"] = sum(timings.values())
+        return PipelineRun(
+            pipeline=self,
+            profile=profile,
+            rows=rows,
+            split=split,
+            search=result,
+            verdict=verdict,
+            model=model,
+            monitor=monitor,
+            timings=timings,
+        )
+
+
+def _check_target(frame: pd.DataFrame, target: str) -> None:
+    if frame.empty:
+        raise DataError.from_failures(
+            "The frame given to Pipeline.fit",
+            [_failure(target, "no_rows", "the frame has no rows; there is nothing to learn from")],
+        )
+    if target not in frame.columns:
+        raise DataError.from_failures(
+            "The frame given to Pipeline.fit",
+            [
+                _failure(
+                    target,
+                    "missing_target",
+                    f"the target column is missing; the frame has {list(frame.columns)[:10]}",
+                )
+            ],
+        )
+
+
+def _check_classes(target: pd.Series, name: str) -> None:
+    values = target.nunique(dropna=True)
+    if values < 2:
+        raise DataError.from_failures(
+            "The frame given to Pipeline.fit",
+            [
+                _failure(
+                    name,
+                    "constant_target",
+                    f"the target has {values} distinct value(s) once rows without it are "
+                    "dropped; a model needs at least two",
+                )
+            ],
+        )
+
+
+def _failure(column: str, reason: str, message: str) -> DataFailure:
+    return DataFailure(column=column, reason=reason, message=message)
+
+
+def _outputs(model: Any, X: pd.DataFrame) -> Any:
+    if hasattr(model, "classes_") and hasattr(model, "predict_proba"):
+        return pd.DataFrame(model.predict_proba(X), index=X.index, columns=list(model.classes_))
+    return pd.Series(model.predict(X), index=X.index)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class PipelineRun(HtmlReport):
+    """What :meth:`Pipeline.fit` found and built.
+
+    Attributes
+    ----------
+    pipeline : Pipeline
+        The configuration that ran.
+    profile : Profile
+        The profile of the raw table.
+    rows : RowCleaning
+        The rows kept for training (no target, or an exact repeat, dropped).
+    split : Split
+        The training and held-back rows.
+    search : SearchResult
+        Leaderboard, error analysis, tuning, ensembles and the choice.
+    verdict : Verdict
+        The acceptance test on the held-back rows.
+    model : sklearn.pipeline.Pipeline
+        The fitted model that ships (Cleaner → FeatureBuilder → estimator).
+    monitor : DriftMonitor
+        Fitted on the held-back rows: the drift reference and baseline.
+    timings : dict of str to float
+        Seconds per stage, and ``total``.
+    """
+
+    pipeline: Pipeline
+    profile: Profile
+    rows: RowCleaning
+    split: Split
+    search: SearchResult
+    verdict: Verdict
+    model: Any
+    monitor: DriftMonitor
+    timings: dict[str, float]
+
+    def package(
+        self,
+        path: str | Path,
+        *,
+        name: str,
+        version: str,
+        signing_key: str | bytes | None = None,
+        overwrite: bool = False,
+        force: bool = False,
+        intended_use: str | None = None,
+        limitations: str | None = None,
+    ) -> Artifact:
+        """Write the model as a versioned artifact, with its contract, card and monitor.
+
+        Parameters
+        ----------
+        path : str or Path
+            A folder (the file is named ``NAME-VERSION.mlkit`` in it) or a
+            file path ending in ``.mlkit``.
+        name, version : str
+            The model's name and its canonical PEP 440 version.
+        signing_key : str or bytes, optional
+            Sign the manifest (HMAC-SHA256); defaults to ``MLKIT_SIGNING_KEY``.
+        overwrite : bool, default=False
+            Replace an existing file of the same name.
+        force : bool, default=False
+            Package a model that failed its acceptance test; the artifact then
+            says that it failed.
+        intended_use, limitations : str, optional
+            For the model card.
+
+        Returns
+        -------
+        Artifact
+            Where the file is and what its manifest says.
+
+        Raises
+        ------
+        AcceptanceError
+            When the model failed its acceptance test and ``force`` is false;
+            nothing is written.
+        """
+        packager = Packager(
+            name=name, version=version, intended_use=intended_use, limitations=limitations
+        )
+        X, y = self._trained_on()
+        return packager.package(
+            self.model,
+            X,
+            y,
+            path=path,
+            metrics=self.metrics,
+            acceptance=self.verdict,
+            profile=self.profile,
+            signing_key=signing_key,
+            overwrite=overwrite,
+            force=force,
+            monitor=self.monitor,
+        )
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The chosen model's cross-validated score and its held-back metrics."""
+        chosen = self.search.selection.chosen
+        found = {
+            f"cv_{self.search.primary}_mean": float(chosen.score_mean),
+            f"cv_{self.search.primary}_std": float(chosen.score_std),
+        }
+        found.update({f"test_{k}": float(v) for k, v in self.verdict.metrics.items()})
+        return found
+
+    def _trained_on(self) -> tuple[pd.DataFrame, pd.Series]:
+        if self.pipeline.refit == "all" and self.verdict.passed:
+            return (
+                pd.concat([self.split.X_train, self.split.X_test]),
+                pd.concat([self.split.y_train, self.split.y_test]),
+            )
+        return self.split.X_train, self.split.y_train
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as JSON-safe values: settings, rows, split, search, verdict, timings."""
+        safe: dict[str, Any] = json_safe(
+            {
+                "target": self.pipeline.target,
+                "refit": self.pipeline.refit,
+                "rows": {
+                    "in": self.rows.n_rows_in,
+                    "missing_target": self.rows.n_missing_target,
+                    "duplicates": self.rows.n_duplicate_rows,
+                    "train": self.split.n_train,
+                    "test": self.split.n_test,
+                },
+                "split": self.split.strategy,
+                "search": self.search.to_dict(),
+                "verdict": self.verdict.to_dict(),
+                "metrics": self.metrics,
+                "timings": self.timings,
+            }
+        )
+        return safe
+
+    def __repr__(self) -> str:
+        return (
+            f"PipelineRun(target={self.pipeline.target!r}, chosen={self.search.chosen!r}, "
+            f"accepted={self.verdict.passed}, seconds={self.timings['total']:.1f})"
+        )
+
+    def _render(self, *, standalone: bool) -> str:
+        verdict = self.verdict
+        summary = cards(
+            [
+                ("target", self.pipeline.target),
+                ("task", self.search.task),
+                ("model", self.search.chosen),
+                (f"cv {self.search.primary}", f"{self.search.selection.chosen.score_mean:.4g}"),
+                ("acceptance", "passed" if verdict.passed else "FAILED"),
+                ("rows", f"{self.split.n_train:,} train / {self.split.n_test:,} test"),
+                ("seconds", f"{self.timings['total']:.1f}"),
+            ]
+        )
+        checks = table(
+            ["metric", "value", "threshold", "rule", "passed"],
+            [[c.metric, c.value, c.threshold, c.rule, c.passed] for c in verdict.checks],
+        )
+        sections = [
+            summary,
+            "<h2>Acceptance test, on the held-back rows</h2>",
+            checks,
+            "<h2>Model search</h2>",
+            self.search._render(standalone=False),
+            "<h2>Profile</h2>",
+            self.profile._render(standalone=False),
+            "<h2>Timings (s)</h2>",
+            table(["stage", "seconds"], [[k, f"{v:.2f}"] for k, v in self.timings.items()]),
+        ]
+        title = f"mlkit run: {escape(self.pipeline.target)}"
+        return page(title, "".join(sections), standalone=standalone)

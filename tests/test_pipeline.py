@@ -1,0 +1,146 @@
+"""Pipeline: raw frame to an accepted, packaged, monitored model in one call."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import mlkit
+from mlkit import ModelSearch, Pipeline, PipelineRun, Relative
+from mlkit.datasets import TARGETS, make_churn
+from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError
+
+
+def quick_search(**params):
+    settings = {
+        "families": ["logistic_regression", "decision_tree"],
+        "n_iter": 1,
+        "cv": 3,
+        "ensembles": False,
+        "progress": False,
+    }
+    return ModelSearch(**{**settings, **params})
+
+
+@pytest.fixture(scope="module")
+def churn_600():
+    return make_churn(600, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def run(churn_600):
+    return Pipeline(target="churned", search=quick_search()).fit(churn_600)
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_every_task_runs_end_to_end_to_a_loaded_model(task, tmp_path):
+    target = TARGETS[task]
+    df = make_churn(600, task=task, random_state=1)
+    families = ["ridge"] if task == "regression" else ["logistic_regression"]
+    run = Pipeline(target=target, search=quick_search(families=families)).fit(df)
+    assert run.search.task == task
+    assert run.verdict.passed
+    assert run.split.n_test > 0 and run.split.n_train > run.split.n_test
+    artifact = run.package(tmp_path, name="model", version="1.0.0")
+    model = mlkit.load(artifact.path)
+    fresh = make_churn(200, task=task, random_state=2)
+    assert len(model.predict(fresh.drop(columns=target))) == 200
+    report = model.monitor(fresh.drop(columns=target), fresh[target])
+    assert report.predictions  # the monitor was fitted with the model's outputs
+    assert report.performance[0].baseline == pytest.approx(
+        run.verdict.metrics[report.performance[0].metric]
+    )
+
+
+def test_the_held_back_rows_never_reach_the_search(run):
+    assert set(run.split.train.index).isdisjoint(run.split.test.index)
+    assert run.search.model is not None
+    assert run.model is run.search.model  # refit="train": the model tested is the one shipped
+
+
+def test_run_reports_and_metrics(run, tmp_path):
+    assert isinstance(run, PipelineRun)
+    assert run.metrics[f"cv_{run.search.primary}_mean"] == run.search.selection.chosen.score_mean
+    assert run.metrics["test_roc_auc"] == run.verdict.metrics["roc_auc"]
+    data = run.to_dict()
+    json.dumps(data, allow_nan=False)
+    assert data["rows"]["train"] + data["rows"]["test"] == run.rows.frame.shape[0]
+    assert set(run.timings) >= {"profile", "split", "search", "acceptance", "monitor", "total"}
+    html = run.to_html(tmp_path / "run.html").read_text()
+    assert "Acceptance test" in html and "Model search" in html and "Profile" in html
+    assert "accepted=True" in repr(run)
+
+
+def test_a_failed_acceptance_writes_nothing_unless_forced(churn_600, tmp_path):
+    strict = Pipeline(target="churned", search=quick_search(), acceptance={"roc_auc": 0.999})
+    run = strict.fit(churn_600)
+    assert not run.verdict.passed
+    with pytest.raises(AcceptanceError, match="failed its acceptance test"):
+        run.package(tmp_path, name="churn", version="1.0.0")
+    assert list(tmp_path.iterdir()) == []
+    forced = run.package(tmp_path, name="churn", version="1.0.0", force=True)
+    assert forced.manifest.acceptance["passed"] is False
+    assert "FAILED" in mlkit.load(forced.path).card
+
+
+def test_relative_acceptance_against_the_dummy(churn_600):
+    run = Pipeline(
+        target="churned", search=quick_search(), acceptance={"roc_auc": Relative(0.1)}
+    ).fit(churn_600)
+    assert run.verdict.checks[0].threshold == pytest.approx(0.6)
+
+
+def test_same_seed_and_data_give_the_same_leaderboard_choice_and_model_hash(churn_600, tmp_path):
+    pipeline = Pipeline(target="churned", search=quick_search())
+    first, second = pipeline.fit(churn_600), pipeline.fit(churn_600)
+    untimed = [c for c in first.search.leaderboard.columns if "time" not in c]
+    pd.testing.assert_frame_equal(
+        first.search.leaderboard[untimed], second.search.leaderboard[untimed]
+    )
+    assert first.search.chosen == second.search.chosen
+    hashes = [
+        r.package(tmp_path / str(i), name="churn", version="1.0.0").manifest.members["model.skops"]
+        for i, r in enumerate((first, second))
+        if (tmp_path / str(i)).mkdir() is None
+    ]
+    assert hashes[0] == hashes[1]
+
+
+def test_refit_all_trains_the_accepted_model_on_every_row(churn_600, tmp_path):
+    run = Pipeline(target="churned", search=quick_search(), refit="all").fit(churn_600)
+    assert run.model is not run.search.model
+    assert "refit" in run.timings
+    artifact = run.package(tmp_path, name="churn", version="1.0.0")
+    assert artifact.manifest.fingerprint["rows"] == run.split.n_train + run.split.n_test
+
+
+@pytest.mark.parametrize(
+    ("frame", "match"),
+    [
+        (pd.DataFrame({"x": [1, 2, 3]}), "missing_target|target column is missing"),
+        (pd.DataFrame({"x": range(20), "churned": [1] * 20}), "at least two"),
+        (pd.DataFrame({"x": [], "churned": []}), "no rows"),
+        ([[1, 2]], "DataFrame"),
+    ],
+    ids=["no-target", "one-class", "empty", "not-a-frame"],
+)
+def test_bad_frames_get_data_errors(frame, match):
+    with pytest.raises(DataError, match=match):
+        Pipeline(target="churned", search=quick_search()).fit(frame)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"target": ""}, "'target'"),
+        ({"target": "y", "search": "fast"}, "'search'"),
+        ({"target": "y", "monitor": object()}, "'monitor'"),
+        ({"target": "y", "refit": "everything"}, "'refit'"),
+        ({"target": "y", "acceptance": {"roc_auc": "high"}}, "'acceptance'"),
+    ],
+)
+def test_bad_settings_get_configuration_errors(params, match):
+    with pytest.raises(ConfigurationError, match=match):
+        Pipeline(**params)
