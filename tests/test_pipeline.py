@@ -144,3 +144,52 @@ def test_bad_frames_get_data_errors(frame, match):
 def test_bad_settings_get_configuration_errors(params, match):
     with pytest.raises(ConfigurationError, match=match):
         Pipeline(**params)
+
+
+@pytest.fixture(scope="module")
+def champion(tmp_path_factory):
+    run = Pipeline(target="churned", search=quick_search(families=["logistic_regression"])).fit(
+        make_churn(2_000, random_state=0)
+    )
+    folder = tmp_path_factory.mktemp("champion")
+    return mlkit.load(run.package(folder, name="churn", version="1.0.0").path)
+
+
+def test_a_better_or_equal_challenger_ships_as_the_next_version(champion, tmp_path):
+    challenger = Pipeline(
+        target="churned", search=quick_search(families=["logistic_regression"])
+    ).retrain(make_churn(1_500, random_state=5), champion=champion)
+    assert challenger.champion is champion
+    versus = challenger.champion_verdict
+    assert versus.baseline == "champion churn 1.0.0"
+    assert versus.checks[0].metric == "roc_auc"
+    assert versus.passed and challenger.promoted
+    artifact = challenger.package(tmp_path, name="churn", version="1.1.0")
+    assert artifact.manifest.parent["version"] == "1.0.0"
+    assert artifact.manifest.parent["name"] == "churn"
+    assert challenger.to_dict()["promoted"] is True
+    assert "Against the champion" in challenger._repr_html_()
+    with pytest.raises(ConfigurationError, match="newer than its champion"):
+        challenger.package(tmp_path, name="churn", version="1.0.0", overwrite=True)
+
+
+def test_a_worse_challenger_is_not_packaged_unless_forced(champion, tmp_path):
+    challenger = Pipeline(
+        target="churned", search=quick_search(families=["decision_tree"])
+    ).retrain(make_churn(1_500, random_state=5), champion=champion.path)
+    assert challenger.verdict.passed  # it beats the dummy...
+    assert not challenger.champion_verdict.passed  # ...but not the model in service
+    assert not challenger.promoted
+    with pytest.raises(AcceptanceError, match="worse than its champion"):
+        challenger.package(tmp_path, name="churn", version="1.1.0")
+    assert list(tmp_path.iterdir()) == []
+    forced = challenger.package(tmp_path, name="churn", version="1.1.0", force=True)
+    assert forced.manifest.parent["version"] == "1.0.0"
+
+
+def test_retrain_refuses_what_cannot_be_compared(champion):
+    pipeline = Pipeline(target="churned", search=quick_search(families=["logistic_regression"]))
+    with pytest.raises(ConfigurationError, match="'champion'"):
+        pipeline.retrain(make_churn(500), champion=42)
+    with pytest.raises(DataError, match="'age'"):
+        pipeline.retrain(make_churn(500).drop(columns="age"), champion=champion)

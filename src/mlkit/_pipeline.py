@@ -18,6 +18,7 @@ trained on the training rows).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Mapping
@@ -40,7 +41,7 @@ from mlkit._rows import RowCleaning, clean_rows
 from mlkit._search import ModelSearch, SearchResult
 from mlkit._split import Split
 from mlkit._splitter import Splitter
-from mlkit.exceptions import ConfigurationError, DataError, DataFailure
+from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, DataFailure
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +164,51 @@ class Pipeline:
             When the acceptance thresholds name a metric the search does not
             compute.
         """
+        return self._run(df, champion=None)
+
+    def retrain(self, df: pd.DataFrame, *, champion: Any) -> PipelineRun:
+        """Train a challenger on new data and judge it against the model in service.
+
+        The challenger goes through the whole flow, as in :meth:`fit`; then the
+        champion is scored on the same held-back rows. The run's
+        ``champion_verdict`` says whether the challenger is at least as good
+        on the primary metric, and :meth:`PipelineRun.package` writes it as
+        the next version (recording the champion as its parent) only if it
+        passed both its acceptance test and this comparison.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The new training table, target included, with the champion's
+            input columns.
+        champion : Model, str or Path
+            The model in service, loaded or as an artifact path.
+
+        Returns
+        -------
+        PipelineRun
+            The challenger's run, with ``champion`` and ``champion_verdict``.
+
+        Raises
+        ------
+        DataError
+            When ``df`` is not usable, or lacks columns the champion needs.
+        ArtifactError
+            When ``champion`` is a path that does not load.
+        """
+        from mlkit._model import Model, load
+
+        model = champion if isinstance(champion, Model) else None
+        if model is None:
+            if not isinstance(champion, str | Path):
+                raise ConfigurationError(
+                    "The 'champion' parameter of Pipeline.retrain must be a loaded Model or "
+                    f"the path of its artifact. Got {type(champion).__name__} instead."
+                )
+            model = load(champion)
+        return self._run(df, champion=model)
+
+    def _run(self, df: pd.DataFrame, *, champion: Any) -> PipelineRun:
         frame = require_frame(df, subject="The frame given to Pipeline.fit")
         _check_target(frame, self.target)
         timings: dict[str, float] = {}
@@ -186,6 +232,7 @@ class Pipeline:
         result = search.result_
         thresholds = self.acceptance or {result.primary: Relative(0.0)}
         verdict = result.accept(split.X_test, split.y_test, thresholds=thresholds)
+        versus = None if champion is None else _versus(result, split, champion)
         lap("acceptance")
         monitor = clone(self.monitor).fit(
             split.X_test, split.y_test, predictions=_outputs(search.best_estimator_, split.X_test)
@@ -207,7 +254,49 @@ class Pipeline:
             model=model,
             monitor=monitor,
             timings=timings,
+            champion=champion,
+            champion_verdict=versus,
         )
+
+
+def _versus(result: SearchResult, split: Split, champion: Any) -> Verdict:
+    """The challenger against the champion on the same held-back rows, primary metric."""
+    missing = [name for name in champion.columns if name not in split.X_test.columns]
+    if missing:
+        raise DataError.from_failures(
+            "The frame given to Pipeline.retrain",
+            [
+                _failure(name, "missing_column", "the champion needs this column to be compared")
+                for name in missing
+            ],
+        )
+    if (champion.metadata.task == "regression") != (result.task == "regression"):
+        raise ConfigurationError(
+            f"The champion {champion.name} {champion.version} is a {champion.metadata.task} "
+            f"model and the challenger a {result.task} one: they cannot be compared."
+        )
+    verdict = result.accept(
+        split.X_test,
+        split.y_test,
+        thresholds={result.primary: Relative(0.0)},
+        baseline=champion.pipeline,
+    )
+    return attrs.evolve(verdict, baseline=f"champion {champion.name} {champion.version}")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """The release numbers of a version (``"1.2.0rc1"`` gives (1, 2, 0))."""
+    digits = []
+    for part in version.split("."):
+        number = "".join(itertools.takewhile(str.isdigit, part))
+        if not number:
+            break
+        digits.append(int(number))
+        if len(number) < len(part):
+            break
+    while digits and digits[-1] == 0:
+        digits.pop()
+    return tuple(digits)
 
 
 def _check_target(frame: pd.DataFrame, target: str) -> None:
@@ -279,6 +368,11 @@ class PipelineRun(HtmlReport):
         Fitted on the held-back rows: the drift reference and baseline.
     timings : dict of str to float
         Seconds per stage, and ``total``.
+    champion : Model or None
+        The model in service, for a run of :meth:`Pipeline.retrain`.
+    champion_verdict : Verdict or None
+        The challenger against the champion on the same held-back rows: at
+        least the champion's score on the primary metric.
     """
 
     pipeline: Pipeline
@@ -290,6 +384,15 @@ class PipelineRun(HtmlReport):
     model: Any
     monitor: DriftMonitor
     timings: dict[str, float]
+    champion: Any = None
+    champion_verdict: Verdict | None = None
+
+    @property
+    def promoted(self) -> bool:
+        """Whether the model may ship: it passed its acceptance test (and beat the champion)."""
+        return self.verdict.passed and (
+            self.champion_verdict is None or self.champion_verdict.passed
+        )
 
     def package(
         self,
@@ -330,9 +433,13 @@ class PipelineRun(HtmlReport):
         Raises
         ------
         AcceptanceError
-            When the model failed its acceptance test and ``force`` is false;
-            nothing is written.
+            When the model failed its acceptance test, or a retrained model
+            is worse than its champion, and ``force`` is false; nothing is
+            written.
+        ConfigurationError
+            When a retrained model's version is not newer than the champion's.
         """
+        self._check_promotion(version, force=force)
         packager = Packager(
             name=name, version=version, intended_use=intended_use, limitations=limitations
         )
@@ -349,7 +456,27 @@ class PipelineRun(HtmlReport):
             overwrite=overwrite,
             force=force,
             monitor=self.monitor,
+            parent=self.champion,
         )
+
+    def _check_promotion(self, version: str, *, force: bool) -> None:
+        if self.champion is None:
+            return
+        if _release(version) <= _release(self.champion.version):
+            raise ConfigurationError(
+                f"The retrained model must get a version newer than its champion's "
+                f"{self.champion.version}; got {version!r}."
+            )
+        versus = self.champion_verdict
+        if versus is not None and not versus.passed and not force:
+            check = versus.checks[0]
+            raise AcceptanceError(
+                f"The retrained model is worse than its champion {self.champion.name} "
+                f"{self.champion.version} on the same held-back rows ({check.metric} "
+                f"{check.value:.4g} < {check.threshold:.4g}); nothing was written. Keep the "
+                "champion, or pass force=True to package it anyway.",
+                verdict=versus,
+            )
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -388,6 +515,13 @@ class PipelineRun(HtmlReport):
                 "verdict": self.verdict.to_dict(),
                 "metrics": self.metrics,
                 "timings": self.timings,
+                "champion": None
+                if self.champion is None
+                else {"name": self.champion.name, "version": self.champion.version},
+                "champion_verdict": None
+                if self.champion_verdict is None
+                else self.champion_verdict.to_dict(),
+                "promoted": self.promoted,
             }
         )
         return safe
@@ -398,6 +532,20 @@ class PipelineRun(HtmlReport):
             f"accepted={self.verdict.passed}, seconds={self.timings['total']:.1f})"
         )
 
+    def _versus_section(self) -> list[str]:
+        versus = self.champion_verdict
+        if versus is None or self.champion is None:
+            return []
+        check = versus.checks[0]
+        outcome = "at least as good" if versus.passed else "worse"
+        return [
+            f"<h2>Against the champion {escape(self.champion.name)} "
+            f"{escape(self.champion.version)}</h2>",
+            f"<p>On the same held-back rows the challenger is {outcome}: "
+            f"{escape(check.metric)} {check.value:.4g} against the champion's "
+            f"{check.threshold:.4g}.</p>",
+        ]
+
     def _render(self, *, standalone: bool) -> str:
         verdict = self.verdict
         summary = cards(
@@ -407,6 +555,7 @@ class PipelineRun(HtmlReport):
                 ("model", self.search.chosen),
                 (f"cv {self.search.primary}", f"{self.search.selection.chosen.score_mean:.4g}"),
                 ("acceptance", "passed" if verdict.passed else "FAILED"),
+                ("ships", "yes" if self.promoted else "no"),
                 ("rows", f"{self.split.n_train:,} train / {self.split.n_test:,} test"),
                 ("seconds", f"{self.timings['total']:.1f}"),
             ]
@@ -419,6 +568,7 @@ class PipelineRun(HtmlReport):
             summary,
             "<h2>Acceptance test, on the held-back rows</h2>",
             checks,
+            *self._versus_section(),
             "<h2>Model search</h2>",
             self.search._render(standalone=False),
             "<h2>Profile</h2>",
