@@ -389,7 +389,7 @@ class PipelineRun(HtmlReport):
 
     @property
     def promoted(self) -> bool:
-        """Whether the model may ship: it passed its acceptance test (and beat the champion)."""
+        """Whether the model may ship, having passed its acceptance test (and the champion)."""
         return self.verdict.passed and (
             self.champion_verdict is None or self.champion_verdict.passed
         )
