@@ -102,6 +102,24 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.notify("bench_ydata", posargs=session.posargs)
     session.notify("bench_serving")
+    session.notify("bench_drift", posargs=_only(session.posargs, ["--quick"], []))
+
+
+def _only(posargs: list[str], flags: list[str], options: list[str]) -> list[str]:
+    """The ``flags`` and ``options`` (with their values) among ``posargs``; nothing else.
+
+    ``session.notify`` without ``posargs`` forwards all of them, which a session
+    with other options would refuse or, worse, take at its own scale.
+    """
+    kept: list[str] = []
+    rest = iter(posargs)
+    for arg in rest:
+        name = arg.split("=", 1)[0]
+        if arg in flags or (name in options and "=" in arg):
+            kept.append(arg)
+        elif arg in options:
+            kept += [arg, next(rest, "")]
+    return kept
 
 
 def _run_peer(session: nox.Session, packages: list[str], script: str) -> None:
@@ -141,3 +159,20 @@ def bench_serving(session: nox.Session) -> None:
     """Benchmark a packaged model's load and predict against the bare scikit-learn pipeline."""
     session.install(".", *_group("bench"))
     session.run("python", "benchmarks/_serving.py", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def bench_drift(session: nox.Session) -> None:
+    """Measure DriftMonitor's false positives, power and speed, then Evidently in its own env."""
+    session.install(".", *_group("bench"))
+    session.run("python", "benchmarks/_drift.py", *session.posargs)
+    # the peer keeps its own repeat counts: one Evidently run at 1,000,000 rows takes ~40 s
+    shared = _only(session.posargs, ["--quick"], ["--seed", "--reference-rows"])
+    session.notify("bench_evidently", posargs=shared)
+
+
+@nox.session(python=PYTHONS[0])
+def bench_evidently(session: nox.Session) -> None:
+    """Run Evidently's data-drift preset on the same data, kept apart from mlkit's runtime."""
+    # Evidently 0.7 imports a pandas internal that pandas 3 removed
+    _run_peer(session, ["evidently", "pandas<3"], "evidently_bench.py")
