@@ -193,3 +193,40 @@ def test_retrain_refuses_what_cannot_be_compared(champion):
         pipeline.retrain(make_churn(500), champion=42)
     with pytest.raises(DataError, match="'age'"):
         pipeline.retrain(make_churn(500).drop(columns="age"), champion=champion)
+
+
+def test_a_forced_challenger_artifact_records_that_it_lost(champion, tmp_path):
+    challenger = Pipeline(
+        target="churned", search=quick_search(families=["decision_tree"])
+    ).retrain(make_churn(1_500, random_state=5), champion=champion)
+    forced = challenger.package(tmp_path, name="churn", version="1.1.0", force=True)
+    recorded = forced.manifest.acceptance
+    assert recorded["passed"] is False
+    assert any("against the champion churn 1.0.0" in c["metric"] for c in recorded["checks"])
+    assert "champion churn 1.0.0's" in challenger.champion_verdict.checks[0].rule
+
+
+def test_retrain_tolerance_lets_a_challenger_within_it_ship(champion):
+    lenient = Pipeline(target="churned", search=quick_search(families=["decision_tree"])).retrain(
+        make_churn(1_500, random_state=5), champion=champion, tolerance=0.5
+    )
+    assert lenient.champion_verdict.passed
+    with pytest.raises(ConfigurationError, match="'tolerance'"):
+        Pipeline(target="churned").retrain(make_churn(100), champion=champion, tolerance=-1)
+
+
+@pytest.mark.parametrize("version", ["1.0.1rc1", "1.0.post1", "1!0.1"])
+def test_newer_versions_follow_pep_440_order(champion, version, tmp_path):
+    run = Pipeline(
+        target="churned", search=quick_search(families=["logistic_regression"])
+    ).retrain(make_churn(1_500, random_state=5), champion=champion, tolerance=0.5)
+    assert run.package(tmp_path, name="churn", version=version).manifest.version == version
+
+
+def test_an_unknown_acceptance_metric_is_refused_before_the_search(churn_600, monkeypatch):
+    def no_search(*args, **kwargs):
+        raise AssertionError("the search ran")
+
+    monkeypatch.setattr(ModelSearch, "fit", no_search)
+    with pytest.raises(ConfigurationError, match=r"\['auc'\]"):
+        Pipeline(target="churned", search=quick_search(), acceptance={"auc": 0.7}).fit(churn_600)

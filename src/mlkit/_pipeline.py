@@ -18,7 +18,6 @@ trained on the training rows).
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 from collections.abc import Mapping
@@ -41,6 +40,7 @@ from mlkit._rows import RowCleaning, clean_rows
 from mlkit._search import ModelSearch, SearchResult
 from mlkit._split import Split
 from mlkit._splitter import Splitter
+from mlkit._versioning import check_model_version, version_key
 from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, DataFailure
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ class Pipeline:
         """
         return self._run(df, champion=None)
 
-    def retrain(self, df: pd.DataFrame, *, champion: Any) -> PipelineRun:
+    def retrain(self, df: pd.DataFrame, *, champion: Any, tolerance: float = 0.0) -> PipelineRun:
         """Train a challenger on new data and judge it against the model in service.
 
         The challenger goes through the whole flow, as in :meth:`fit`; then the
@@ -183,6 +183,9 @@ class Pipeline:
             input columns.
         champion : Model, str or Path
             The model in service, loaded or as an artifact path.
+        tolerance : float, default=0.0
+            How much lower than the champion's primary score the challenger's
+            may be and still count as not worse (0: at least as good).
 
         Returns
         -------
@@ -198,6 +201,11 @@ class Pipeline:
         """
         from mlkit._model import Model, load
 
+        if not _number(tolerance) or not tolerance >= 0:
+            raise ConfigurationError(
+                "The 'tolerance' parameter of Pipeline.retrain must be a non-negative number. "
+                f"Got {tolerance!r} instead."
+            )
         model = champion if isinstance(champion, Model) else None
         if model is None:
             if not isinstance(champion, str | Path):
@@ -206,9 +214,9 @@ class Pipeline:
                     f"the path of its artifact. Got {type(champion).__name__} instead."
                 )
             model = load(champion)
-        return self._run(df, champion=model)
+        return self._run(df, champion=model, tolerance=float(tolerance))
 
-    def _run(self, df: pd.DataFrame, *, champion: Any) -> PipelineRun:
+    def _run(self, df: pd.DataFrame, *, champion: Any, tolerance: float = 0.0) -> PipelineRun:
         frame = require_frame(df, subject="The frame given to Pipeline.fit")
         _check_target(frame, self.target)
         timings: dict[str, float] = {}
@@ -226,13 +234,14 @@ class Pipeline:
         rows = clean_rows(frame, target=self.target)
         _check_classes(rows.frame[self.target], self.target)
         split = self.splitter.split(rows.frame, target=self.target)
+        self._check_thresholds(split.task)
         lap("split")
         search = clone(self.search).fit(split.X_train, split.y_train)
         lap("search")
         result = search.result_
         thresholds = self.acceptance or {result.primary: Relative(0.0)}
         verdict = result.accept(split.X_test, split.y_test, thresholds=thresholds)
-        versus = None if champion is None else _versus(result, split, champion)
+        versus = None if champion is None else _versus(result, split, champion, tolerance)
         lap("acceptance")
         monitor = clone(self.monitor).fit(
             split.X_test, split.y_test, predictions=_outputs(search.best_estimator_, split.X_test)
@@ -258,8 +267,20 @@ class Pipeline:
             champion_verdict=versus,
         )
 
+    def _check_thresholds(self, task: str) -> None:
+        """Refuse thresholds on metrics the search will not measure, before it runs."""
+        from mlkit._scoring import resolve_scoring
 
-def _versus(result: SearchResult, split: Split, champion: Any) -> Verdict:
+        _, scorers = resolve_scoring(self.search.scoring, task)
+        unknown = sorted(set(self.acceptance or {}) - set(scorers))
+        if unknown:
+            raise ConfigurationError(
+                f"The 'acceptance' parameter of Pipeline names metrics the search does not "
+                f"measure for this {task} target: {unknown}; measured: {list(scorers)}."
+            )
+
+
+def _versus(result: SearchResult, split: Split, champion: Any, tolerance: float) -> Verdict:
     """The challenger against the champion on the same held-back rows, primary metric."""
     missing = [name for name in champion.columns if name not in split.X_test.columns]
     if missing:
@@ -278,25 +299,15 @@ def _versus(result: SearchResult, split: Split, champion: Any) -> Verdict:
     verdict = result.accept(
         split.X_test,
         split.y_test,
-        thresholds={result.primary: Relative(0.0)},
+        thresholds={result.primary: Relative(-tolerance)},
         baseline=champion.pipeline,
     )
-    return attrs.evolve(verdict, baseline=f"champion {champion.name} {champion.version}")
-
-
-def _release(version: str) -> tuple[int, ...]:
-    """The release numbers of a version (``"1.2.0rc1"`` gives (1, 2, 0))."""
-    digits = []
-    for part in version.split("."):
-        number = "".join(itertools.takewhile(str.isdigit, part))
-        if not number:
-            break
-        digits.append(int(number))
-        if len(number) < len(part):
-            break
-    while digits and digits[-1] == 0:
-        digits.pop()
-    return tuple(digits)
+    named = f"champion {champion.name} {champion.version}"
+    checks = tuple(
+        attrs.evolve(check, rule=check.rule.replace("the baseline's", f"the {named}'s"))
+        for check in verdict.checks
+    )
+    return attrs.evolve(verdict, baseline=named, checks=checks)
 
 
 def _check_target(frame: pd.DataFrame, target: str) -> None:
@@ -450,7 +461,7 @@ class PipelineRun(HtmlReport):
             y,
             path=path,
             metrics=self.metrics,
-            acceptance=self.verdict,
+            acceptance=self._recorded_verdict(),
             profile=self.profile,
             signing_key=signing_key,
             overwrite=overwrite,
@@ -459,10 +470,26 @@ class PipelineRun(HtmlReport):
             parent=self.champion,
         )
 
+    def _recorded_verdict(self) -> Verdict:
+        """The acceptance verdict the artifact records, the champion comparison included."""
+        versus = self.champion_verdict
+        if versus is None:
+            return self.verdict
+        return attrs.evolve(
+            self.verdict,
+            passed=self.promoted,
+            checks=self.verdict.checks
+            + tuple(
+                attrs.evolve(check, metric=f"{check.metric} against the {versus.baseline}")
+                for check in versus.checks
+            ),
+        )
+
     def _check_promotion(self, version: str, *, force: bool) -> None:
         if self.champion is None:
             return
-        if _release(version) <= _release(self.champion.version):
+        check_model_version(version)
+        if version_key(version) <= version_key(self.champion.version):
             raise ConfigurationError(
                 f"The retrained model must get a version newer than its champion's "
                 f"{self.champion.version}; got {version!r}."

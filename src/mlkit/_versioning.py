@@ -16,6 +16,7 @@ import re
 import sys
 import warnings
 from importlib import metadata
+from typing import Any
 
 from mlkit.exceptions import ConfigurationError, IncompatibleRuntimeError, RuntimeMismatchWarning
 
@@ -44,6 +45,36 @@ def check_model_version(version: object) -> str:
             f"form, such as '1.2.0', '2.0.0rc1' or '1.0.post1'. Got {version!r} instead."
         )
     return version
+
+
+_PARTS = re.compile(
+    r"^(?:(?P<epoch>\d+)!)?(?P<release>\d+(?:\.\d+)*)(?:(?P<phase>a|b|rc)(?P<pre>\d+))?"
+    r"(?:\.post(?P<post>\d+))?(?:\.dev(?P<dev>\d+))?(?:\+.*)?$"
+)
+_PHASES = {"a": 0, "b": 1, "rc": 2}
+_LAST = 1 << 62  # sorts after any real number in a version
+
+
+def version_key(version: str) -> tuple[Any, ...]:
+    """A sort key for a canonical PEP 440 version: ``1.0.dev1 < 1.0a1 < 1.0 < 1.0.post1``.
+
+    Examples
+    --------
+    >>> sorted(["1.0.post1", "1.0", "1.0rc1", "1.0.dev2", "1!0.1"], key=version_key)
+    ['1.0.dev2', '1.0rc1', '1.0', '1.0.post1', '1!0.1']
+    """
+    parts = _PARTS.match(check_model_version(version))
+    assert parts is not None  # a canonical version always matches
+    release = [int(n) for n in parts["release"].split(".")]
+    while len(release) > 1 and release[-1] == 0:
+        release.pop()
+    dev = int(parts["dev"]) if parts["dev"] else _LAST
+    if parts["phase"]:
+        pre = (_PHASES[parts["phase"]], int(parts["pre"]))
+    else:
+        pre = (-1, 0) if parts["dev"] and not parts["post"] else (3, 0)
+    post = int(parts["post"]) if parts["post"] else -1
+    return (int(parts["epoch"] or 0), tuple(release), pre, post, dev)
 
 
 def installed_versions() -> dict[str, str]:
