@@ -141,11 +141,12 @@ def _numeric(series: pd.Series) -> dict[str, Any]:
 
 
 def _histogram(values: np.ndarray) -> dict[str, list[float]]:
-    try:
-        counts, edges = np.histogram(values, bins=_BINS)
-    except ValueError:  # a range too narrow for its magnitude (64-bit ids): one bin
-        low, high = float(values.min()), float(values.max())
+    low, high = float(values.min()), float(values.max())
+    edges = np.linspace(low, high, _BINS + 1)
+    if not np.all(np.diff(edges) > 0):  # one value, or a range too narrow for its magnitude
         return {"edges": [low, high], "counts": [float(values.size)]}
+    with np.errstate(all="ignore"):
+        counts, _ = np.histogram(values, bins=edges)
     return {"edges": edges.tolist(), "counts": counts.tolist()}
 
 
