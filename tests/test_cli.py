@@ -5,7 +5,9 @@ import sys
 import pandas as pd
 import pytest
 
-from mlkit._cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+from mlkit import _lazy
+from mlkit._cli import EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
+from mlkit.exceptions import MissingDependencyError
 
 
 @pytest.fixture
@@ -38,23 +40,33 @@ def test_profile_reads_parquet(tmp_path, churn):
 @pytest.mark.parametrize(
     ("content", "name", "code", "message"),
     [
-        (None, "missing.csv", EXIT_USAGE, "no such file"),
-        ("a,b\n", "empty.csv", EXIT_DATA, "the frame has no rows"),
-        ("", "blank.csv", EXIT_DATA, "cannot be read as a table"),
-        ("x\n1\n", "data.xlsx", EXIT_USAGE, "unknown format. Use a .csv or .parquet file"),
+        (None, "missing.csv", EXIT_DATA, "Cannot read '{path}': no such file."),
+        ("a,b\n", "empty.csv", EXIT_DATA, "it has no rows (a header at most)"),
+        ("", "blank.csv", EXIT_DATA, "as a csv table: No columns to parse"),
+        ("x\n1\n", "data.xlsx", EXIT_DATA, "unknown format. Use a .csv (or .csv.gz, ...) or"),
+        ("x\n1\n", "data.txt", EXIT_DATA, "unknown format"),
+        (b"PK\x03\x04\x92\xff\x00binary", "binary.csv", EXIT_DATA, "as a csv table: 'utf-8'"),
     ],
 )
 def test_bad_files_give_clear_errors_and_exit_codes(
     tmp_path, capsys, content, name, code, message
 ):
     path = tmp_path / name
-    if content is not None:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
         path.write_text(content)
     assert main(["profile", str(path)]) == code
     err = capsys.readouterr().err
     assert err.startswith("mlkit: error: ")
-    assert message in err
+    assert message.format(path=path) in err
     assert "Traceback" not in err
+
+
+def test_compressed_csv_is_read(tmp_path, churn):
+    path = tmp_path / "churn.csv.gz"
+    churn.head(100).to_csv(path, index=False)
+    assert main(["profile", str(path)]) == EXIT_OK
 
 
 def test_corrupt_parquet_is_bad_data(tmp_path, capsys):
@@ -62,7 +74,7 @@ def test_corrupt_parquet_is_bad_data(tmp_path, capsys):
     path = tmp_path / "data.parquet"
     path.write_text("not parquet")
     assert main(["profile", str(path)]) == EXIT_DATA
-    assert "cannot be read as a table" in capsys.readouterr().err
+    assert "as a parquet table" in capsys.readouterr().err
 
 
 def test_parquet_without_pyarrow_names_the_extra(tmp_path, capsys, monkeypatch):
@@ -76,26 +88,74 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path, capsys, monkeypatch):
     assert "pip install 'mlkit[parquet]'" in capsys.readouterr().err
 
 
-def test_unknown_target_is_a_usage_error(churn_csv, capsys):
-    assert main(["profile", str(churn_csv), "--target", "nope"]) == EXIT_USAGE
-    assert "'target' argument of Profiler.profile must be a column" in capsys.readouterr().err
+def test_missing_target_is_bad_data(churn_csv, capsys):
+    assert main(["profile", str(churn_csv), "--target", "nope"]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "has 1 problem(s):\n  - 'nope': the --target column is missing; the file has [" in err
 
 
 def test_debug_shows_the_traceback(tmp_path):
     command = [sys.executable, "-m", "mlkit", "--debug", "profile", str(tmp_path / "missing.csv")]
     run = subprocess.run(command, capture_output=True, text=True)
-    assert run.returncode == EXIT_USAGE
+    assert run.returncode == EXIT_DATA
     assert "Traceback" in run.stderr
     assert run.stderr.rstrip().endswith("no such file.")
 
 
-def test_demo_runs_the_main_job(tmp_path, capsys):
+def test_debug_after_the_command_shows_the_traceback(tmp_path, capsys):
+    assert main(["profile", str(tmp_path / "missing.csv"), "--debug"]) == EXIT_DATA
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_unexpected_errors_exit_1_without_a_traceback(churn_csv, capsys, monkeypatch):
+    from mlkit import _profiler
+
+    def broken(self, df, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_profiler.Profiler, "profile", broken)
+    assert main(["profile", str(churn_csv)]) == EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert err.startswith("mlkit: error: unexpected RuntimeError: boom\n")
+    assert "run again with --debug" in err
+    assert "Traceback" not in err
+
+
+def test_usage_errors_return_2_instead_of_exiting(capsys):
+    assert main(["train", "data.csv"]) == EXIT_USAGE
+    assert "the following arguments are required: --target, --name, --version" in (
+        capsys.readouterr().err
+    )
+    assert main(["--help"]) == EXIT_OK
+
+
+def test_demo_runs_the_whole_mission(tmp_path, capsys, monkeypatch):
+    def no_matplotlib():
+        raise MissingDependencyError("charts off: drawing them would be most of the time")
+
+    monkeypatch.setattr(_lazy, "matplotlib_figure", no_matplotlib)
     out = tmp_path / "demo"
-    assert main(["demo", "--out", str(out), "--rows", "1000", "--task", "multiclass"]) == EXIT_OK
+    assert main(["demo", "--quick", "--out", str(out), "--quiet"]) == EXIT_OK
     text = capsys.readouterr().out
-    assert "target 'plan_change'" in text
-    assert {p.name for p in out.iterdir()} == {"churn.csv", "profile.html", "profile.json"}
-    assert len(pd.read_csv(out / "churn.csv")) == 1000
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "churn.csv",
+        "profile.html",
+        "profile.json",
+        "run.html",
+        "churn-model-1.0.0.mlkit",
+        "new_rows.csv",
+        "churn_model-1.0.0-py3-none-any.whl",
+        "drift.html",
+        "wheel-site",
+    } == names
+    for report in ("profile.html", "run.html", "drift.html"):
+        assert (out / report).read_text().startswith("<!DOCTYPE html>")
+    assert "4. loaded in a fresh process" in text
+    assert "`import churn_model` (version 1.0.0) predicts the same" in text
+    assert "6. monitored 1,500 rows from a shifted customer base" in text
+    assert "retrain:    recommended" in text
+    assert f"everything is in {out}/" in text
 
 
 def test_python_dash_m_and_version():
@@ -107,3 +167,9 @@ def test_python_dash_m_and_version():
     run = subprocess.run([sys.executable, "-m", "mlkit"], capture_output=True, text=True)
     assert run.returncode == 2
     assert "usage: mlkit" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "mlkit", "--help"], capture_output=True, text=True)
+    assert run.returncode == 0
+    for command in ("profile", "train", "predict", "inspect", "monitor", "wheel", "demo"):
+        assert f"    {command} " in run.stdout
+    assert "exit codes:" in run.stdout
+    assert "5  the model failed its acceptance test" in run.stdout

@@ -189,7 +189,7 @@ def _finish(axes: Any, *, xlabel: str = "", ylabel: str = "", legend: bool = Tru
     axes.set_xlabel(xlabel, fontsize=7)
     axes.set_ylabel(ylabel, fontsize=7)
     if legend:
-        axes.legend(fontsize=6, frameon=False)
+        axes.legend(fontsize=6, frameon=False, loc="upper right")  # "best" is slow, and warns
     axes.spines[["top", "right"]].set_visible(False)
 
 
