@@ -70,6 +70,7 @@ def test_run_reports_and_metrics(run, tmp_path):
     assert set(run.timings) >= {"profile", "split", "search", "acceptance", "monitor", "total"}
     html = run.to_html(tmp_path / "run.html").read_text()
     assert "Acceptance test" in html and "Model search" in html and "Profile" in html
+    assert "Model card" in html and "Input contract" in html
     assert "accepted=True" in repr(run)
 
 

@@ -559,6 +559,23 @@ class PipelineRun(HtmlReport):
             f"accepted={self.verdict.passed}, seconds={self.timings['total']:.1f})"
         )
 
+    def _card(self) -> str:
+        """The model card the artifact will carry (its name and version are set at packaging)."""
+        from mlkit._card import render_card
+        from mlkit._input_contract import InputContract
+
+        X, y = self._trained_on()
+        return render_card(
+            packager=Packager(name="model", version="0.0.0"),  # named at packaging
+            pipeline=self.model,
+            X=X,
+            y=y,
+            contract=InputContract.learn(X, profile=self.profile),
+            metrics=self.metrics,
+            acceptance=self._recorded_verdict(),
+            profile=self.profile,
+        )
+
     def _versus_section(self) -> list[str]:
         versus = self.champion_verdict
         if versus is None or self.champion is None:
@@ -596,6 +613,8 @@ class PipelineRun(HtmlReport):
             "<h2>Acceptance test, on the held-back rows</h2>",
             checks,
             *self._versus_section(),
+            "<h2>Model card, as it will be packaged</h2>",
+            f'<pre style="white-space:pre-wrap">{escape(self._card())}</pre>',
             "<h2>Model search</h2>",
             self.search._render(standalone=False),
             "<h2>Profile</h2>",
