@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 import traceback
@@ -127,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("mlkit: interrupted\n")
         return 130
+    except BrokenPipeError:  # the reader went away (`mlkit predict ... | head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush fails quietly
+        return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the command line's last resort, see below
         # A bug, not the user's mistake: say so, and keep the traceback for --debug.
         message = (
@@ -145,6 +150,10 @@ def _fail(error: Exception, code: int, *, debug: bool, cause: Exception | None =
         message = message.replace(python, option)
     sys.stderr.write(f"mlkit: error: {message}\n")
     return code
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _out(text: str = "") -> None:
@@ -380,6 +389,11 @@ def read_table(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(path) if kind == "parquet" else pd.read_csv(path)
     except ImportError as error:
+        if kind != "parquet":  # a compressed CSV whose codec is not installed (.zst)
+            raise MissingDependencyError(
+                f"Reading {name} needs the module {error.name or 'that decompresses it'}: "
+                f"install it, or decompress the file first ({error})."
+            ) from error
         raise MissingDependencyError(
             "Reading Parquet needs pyarrow: `pip install 'mlkit[parquet]'`."
         ) from error
@@ -578,7 +592,7 @@ def _run_summary(run: Any, *, data: Path | str) -> list[str]:
         f"{split.n_train:,} training rows, {split.n_test:,} held back",
         f"  model:      {search.chosen}, cv {search.primary} "
         f"{chosen.score_mean:.4g} ± {chosen.score_std:.2g} "
-        f"({len(search.leaderboard)} models screened, {run.timings['total']:.1f} s)",
+        f"({_plural(len(search.leaderboard), 'model')} screened, {run.timings['total']:.1f} s)",
         f"  acceptance: {'passed' if verdict.passed else 'FAILED'} on the held-back rows",
     ]
     lines += [
