@@ -6,6 +6,7 @@ Usage (``nox -s bench_drift`` runs this, then the Evidently peer in its own env)
     python benchmarks/_drift.py --repeats-large 200   # the full false-positive run at 1M rows
     python benchmarks/_drift.py --quick               # 50 repeats; 2 at 1,000,000 rows
     python benchmarks/_drift.py --report              # only print the combined table
+    python benchmarks/_drift.py --report --quick      # ... of the last --quick run
 
 The data come from ``_drift_data.py`` (20 columns: 12 numeric, 8
 categorical), where the columns that drift are known. Each repeat ``r`` draws
@@ -209,9 +210,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def results_path(kind: str, seed: int, suffix: str = ".json") -> Path:
-    """``benchmarks/.results/drift-<kind>[-seed<S>].json``."""
-    tail = "" if seed == 0 else f"-seed{seed}"
+def results_path(kind: str, args: argparse.Namespace, suffix: str = ".json") -> Path:
+    """``benchmarks/.results/drift-<kind>[-quick][-seed<S>].json``.
+
+    ``--quick`` runs have files of their own, so that they never replace a full run's.
+    """
+    tail = ("-quick" if args.quick else "") + ("" if args.seed == 0 else f"-seed{args.seed}")
     return RESULTS_DIR / f"drift-{kind}{tail}{suffix}"
 
 
@@ -696,11 +700,11 @@ def notes(mlkit: dict[str, Any] | None, evidently: dict[str, Any] | None) -> lis
 
 
 def write_summary(
-    mlkit: dict[str, Any] | None, evidently: dict[str, Any] | None, seed: int
+    mlkit: dict[str, Any] | None, evidently: dict[str, Any] | None, args: argparse.Namespace
 ) -> str:
     """Print and write the combined table; return it."""
     text = report(mlkit, evidently)
-    path = results_path("summary", seed, ".md")
+    path = results_path("summary", args, ".md")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     print()
@@ -715,9 +719,9 @@ def write_summary(
 def main(argv: list[str] | None = None) -> int:
     """Measure quality and time on the mlkit side; write JSON; print the combined table."""
     args = parse_args(argv)
-    path = results_path("mlkit", args.seed)
+    path = results_path("mlkit", args)
     if args.report:
-        write_summary(read_json(path), read_json(results_path("evidently", args.seed)), args.seed)
+        write_summary(read_json(path), read_json(results_path("evidently", args)), args)
         return 0
     results: dict[str, Any] = {
         "kind": "drift_mlkit",
@@ -748,11 +752,11 @@ def main(argv: list[str] | None = None) -> int:
     results["quality"] = run_quality(
         factories, args, large_limits={"scipy": BASELINE_REPEATS_LARGE}
     )
-    evidently = read_json(results_path("evidently", args.seed))
+    evidently = read_json(results_path("evidently", args))
     results["goals"] = evaluate(results, evidently)
     write_json(path, results)
     print(f"Results written to {path.relative_to(BENCH_DIR.parent)}")
-    write_summary(results, evidently, args.seed)
+    write_summary(results, evidently, args)
     if evidently is None:
         print("(No Evidently results yet: `nox -s bench_evidently` runs the peer.)")
     return 0

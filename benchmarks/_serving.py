@@ -176,10 +176,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def results_path(args: argparse.Namespace) -> Path:
-    """``benchmarks/.results/serving-<rows>[-threads<N>][-seed<S>].json``."""
+    """``benchmarks/.results/serving-<rows>[-calls<C>][-threads<N>][-seed<S>].json``.
+
+    ``-calls<C>`` when ``--calls`` is not the size's default (``nox -s bench``'s quick
+    run), so that such a run never replaces a full run's file.
+    """
+    default_calls = QUICK_CALLS if args.quick else DEFAULT_CALLS
+    calls = "" if args.calls == default_calls else f"-calls{args.calls}"
     threads = "" if args.threads is None else f"-threads{args.threads}"
     seed = f"-seed{args.seed}" if args.seed else ""
-    return RESULTS_DIR / f"serving-{args.rows}{threads}{seed}.json"
+    return RESULTS_DIR / f"serving-{args.rows}{calls}{threads}{seed}.json"
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -59,7 +59,7 @@ from _drift import (
 
 DEFAULT_REPEATS = 50
 DEFAULT_REPEATS_LARGE = 2
-QUICK = (10, 1)
+QUICK = (5, 1)  # --quick: context figures only; the 1,000,000-row run times the preset
 PEER_PACKAGES = ("evidently", "numpy", "pandas", "scipy", "scikit-learn", "pydantic", "plotly")
 
 
@@ -176,7 +176,7 @@ def rerun_large(args: argparse.Namespace, path: Path) -> int:
     results["settings"]["repeats_large"] = args.repeats_large
     write_json(path, results)
     print(f"Replaced the n = 1,000,000 runs in {path.relative_to(BENCH_DIR.parent)}")
-    write_summary(read_json(results_path("mlkit", args.seed)), results, args.seed)
+    write_summary(read_json(results_path("mlkit", args)), results, args)
     return 0
 
 
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": settings(args) | {"report": "Report([DataDriftPreset()], include_tests=True)"},
         "data_fingerprint": data_fingerprint(args.seed),
     }
-    path = results_path("evidently", args.seed)
+    path = results_path("evidently", args)
     if args.timing_only:
         return rerun_large(args, path)
     print(
@@ -215,10 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Results written to {path.relative_to(BENCH_DIR.parent)}")
     if results["status"] != "ok":
         print(f"\nEvidently was NOT measured ({results['status']}): {results['reason']}")
-    mlkit = read_json(results_path("mlkit", args.seed))
+    mlkit = read_json(results_path("mlkit", args))
     if mlkit is None:
-        print(f"\nNo mlkit results in {results_path('mlkit', args.seed)}: run the mlkit side.")
-    write_summary(mlkit, results, args.seed)
+        print(f"\nNo mlkit results in {results_path('mlkit', args)}: run the mlkit side.")
+    write_summary(mlkit, results, args)
     return 0
 
 
