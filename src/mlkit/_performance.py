@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -130,7 +131,10 @@ def score(
     if classes is not None and len(np.unique(y)) < 2 and name in {"roc_auc", "neg_log_loss"}:
         return math.nan
     try:
-        return function(y, labels, probabilities, list(classes or []))
+        with warnings.catch_warnings():
+            # A window may lack a class the model predicted: the metric is still defined.
+            warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
+            return function(y, labels, probabilities, list(classes or []))
     except ValueError:
         return math.nan
 
