@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -856,8 +857,6 @@ def _unpack(item: Any) -> tuple[Any, Any, Any]:
 
 
 def _labelled_report(report: DriftReport, label: str) -> DriftReport:
-    import attrs
-
     return attrs.evolve(report, label=label)
 
 

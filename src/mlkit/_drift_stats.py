@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
-from mlkit._reference import TAIL_LEVELS, category_labels
+from mlkit._reference import TAIL_LEVELS, as_seconds, category_labels
 
 _PSI_FLOOR = 1e-4  # smallest share PSI takes a logarithm of
 _MIN_BIN_SHARE = 0.05  # each chi-square bin holds at least this share of the reference
@@ -49,11 +49,7 @@ _SELECTED_COUNT = 50
 
 def numeric_values(series: pd.Series) -> np.ndarray:
     """A numeric, boolean, duration or datetime column as float64 (times in seconds)."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        epoch = pd.Timestamp(0, tz=getattr(series.dt, "tz", None))
-        series = ((series - epoch) / pd.Timedelta(seconds=1)).where(series.notna())
-    elif pd.api.types.is_timedelta64_dtype(series.dtype):
-        series = series.dt.total_seconds()
+    series = as_seconds(series)
     try:
         return series.to_numpy(np.float64, na_value=np.nan)
     except (TypeError, ValueError):

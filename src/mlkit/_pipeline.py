@@ -30,7 +30,7 @@ from sklearn.base import clone
 
 from mlkit._acceptance import Relative, Verdict
 from mlkit._drift import DriftMonitor
-from mlkit._frame_checks import require_frame
+from mlkit._frame_checks import data_error, require_frame
 from mlkit._html import cards, escape, page, table
 from mlkit._packager import Artifact, Packager
 from mlkit._profile import Profile
@@ -46,6 +46,7 @@ from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError, Dat
 logger = logging.getLogger(__name__)
 
 REFITS = ("train", "all")
+_FIT = "The frame given to Pipeline.fit"
 
 
 def _instance_of(kind: type) -> Any:
@@ -287,7 +288,11 @@ def _versus(result: SearchResult, split: Split, champion: Any, tolerance: float)
         raise DataError.from_failures(
             "The frame given to Pipeline.retrain",
             [
-                _failure(name, "missing_column", "the champion needs this column to be compared")
+                DataFailure(
+                    column=name,
+                    reason="missing_column",
+                    message="the champion needs this column to be compared",
+                )
                 for name in missing
             ],
         )
@@ -312,41 +317,28 @@ def _versus(result: SearchResult, split: Split, champion: Any, tolerance: float)
 
 def _check_target(frame: pd.DataFrame, target: str) -> None:
     if frame.empty:
-        raise DataError.from_failures(
-            "The frame given to Pipeline.fit",
-            [_failure(target, "no_rows", "the frame has no rows; there is nothing to learn from")],
+        raise data_error(
+            _FIT, target, "no_rows", "the frame has no rows; there is nothing to learn from"
         )
     if target not in frame.columns:
-        raise DataError.from_failures(
-            "The frame given to Pipeline.fit",
-            [
-                _failure(
-                    target,
-                    "missing_target",
-                    f"the target column is missing; the frame has {list(frame.columns)[:10]}",
-                )
-            ],
+        raise data_error(
+            _FIT,
+            target,
+            "missing_target",
+            f"the target column is missing; the frame has {list(frame.columns)[:10]}",
         )
 
 
 def _check_classes(target: pd.Series, name: str) -> None:
     values = target.nunique(dropna=True)
     if values < 2:
-        raise DataError.from_failures(
-            "The frame given to Pipeline.fit",
-            [
-                _failure(
-                    name,
-                    "constant_target",
-                    f"the target has {values} distinct value(s) once rows without it are "
-                    "dropped; a model needs at least two",
-                )
-            ],
+        raise data_error(
+            _FIT,
+            name,
+            "constant_target",
+            f"the target has {values} distinct value(s) once rows without it are dropped; "
+            "a model needs at least two",
         )
-
-
-def _failure(column: str, reason: str, message: str) -> DataFailure:
-    return DataFailure(column=column, reason=reason, message=message)
 
 
 def _outputs(model: Any, X: pd.DataFrame) -> Any:

@@ -75,22 +75,30 @@ def sketch_column(series: pd.Series) -> dict[str, Any]:
     if is_number:
         return {"kind": "number", "missing_share": missing, **_numeric(series)}
     if pd.api.types.is_timedelta64_dtype(series.dtype):  # durations, in seconds
-        seconds = series.dt.total_seconds()
-        return {"kind": "number", "missing_share": missing, **_numeric(seconds)}
+        return {"kind": "number", "missing_share": missing, **_numeric(as_seconds(series))}
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        # Seconds since the epoch, in the column's own unit and time zone (no overflow).
-        epoch = pd.Timestamp(0, tz=getattr(series.dt, "tz", None))
-        seconds = (series - epoch) / pd.Timedelta(seconds=1)
-        return {
-            "kind": "datetime",
-            "missing_share": missing,
-            **_numeric(seconds.where(series.notna())),
-        }
+        return {"kind": "datetime", "missing_share": missing, **_numeric(as_seconds(series))}
     numbers = numbers_in_text(series)
     if numbers is not None:  # "12.50" and the like: compared as numbers
         missing = float(numbers.isna().mean())
         return {"kind": "number", "missing_share": missing, "from_text": True, **_numeric(numbers)}
     return {"kind": "category", "missing_share": missing, **_categorical(series)}
+
+
+def as_seconds(series: pd.Series) -> pd.Series:
+    """Datetimes as seconds since the epoch (in their own zone), durations as seconds.
+
+    Other columns are returned as they are. Computed in the column's own unit,
+    so far-future dates do not overflow.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        epoch = pd.Timestamp(0, tz=getattr(series.dt, "tz", None))
+        seconds: pd.Series = ((series - epoch) / pd.Timedelta(seconds=1)).where(series.notna())
+        return seconds
+    if pd.api.types.is_timedelta64_dtype(series.dtype):
+        durations: pd.Series = series.dt.total_seconds()
+        return durations
+    return series
 
 
 def numbers_in_text(series: pd.Series) -> pd.Series | None:
