@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import mlkit
-from mlkit import ModelSearch, Pipeline, PipelineRun, Relative
+from mlkit import Cleaner, FeatureBuilder, ModelSearch, Pipeline, PipelineRun, Relative
 from mlkit.datasets import TARGETS, make_churn
 from mlkit.exceptions import AcceptanceError, ConfigurationError, DataError
 
@@ -132,10 +132,34 @@ def test_bad_frames_get_data_errors(frame, match):
         Pipeline(target="churned", search=quick_search()).fit(frame)
 
 
+def test_the_pipelines_cleaner_and_features_go_inside_every_model(churn_600):
+    cleaner = Cleaner(drop=["city"], outliers=None)
+    features = FeatureBuilder(max_onehot=3, datetime_parts=("year",))
+    pipeline = Pipeline(
+        target="churned", cleaner=cleaner, features=features, search=quick_search()
+    )
+    run = pipeline.fit(churn_600)
+    fitted = run.model.named_steps
+    assert fitted["cleaner"].get_params()["drop"] == ["city"]
+    assert fitted["features"].get_params()["max_onehot"] == 3
+    assert fitted["cleaner"] is not cleaner and not hasattr(cleaner, "n_features_in_")
+    assert not any(name.startswith("city") for name in fitted["features"].get_feature_names_out())
+    assert pipeline.search.cleaner is None  # the configuration is left as it was given
+
+
+@pytest.mark.parametrize("step", ["cleaner", "features"])
+def test_a_step_given_to_both_the_pipeline_and_its_search_is_refused(step):
+    given = {"cleaner": Cleaner(), "features": FeatureBuilder()}[step]
+    with pytest.raises(ConfigurationError, match=f"give it once.*{step}="):
+        Pipeline(target="churned", search=quick_search(**{step: given}), **{step: given})
+
+
 @pytest.mark.parametrize(
     ("params", "match"),
     [
         ({"target": ""}, "'target'"),
+        ({"target": "y", "cleaner": "auto"}, "'cleaner'.*Cleaner"),
+        ({"target": "y", "features": object()}, "'features'.*FeatureBuilder"),
         ({"target": "y", "search": "fast"}, "'search'"),
         ({"target": "y", "monitor": object()}, "'monitor'"),
         ({"target": "y", "refit": "everything"}, "'refit'"),

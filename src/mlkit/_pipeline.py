@@ -29,7 +29,9 @@ import pandas as pd
 from sklearn.base import clone
 
 from mlkit._acceptance import Relative, Verdict
+from mlkit._cleaner import Cleaner
 from mlkit._drift import DriftMonitor
+from mlkit._features import FeatureBuilder
 from mlkit._frame_checks import data_error, require_frame
 from mlkit._html import cards, escape, page, table
 from mlkit._packager import Artifact, Packager
@@ -56,6 +58,16 @@ def _instance_of(kind: type) -> Any:
                 f"The {attribute.name!r} parameter of Pipeline must be a {kind.__name__}. Got "
                 f"{type(value).__name__} instead."
             )
+
+    return validate
+
+
+def _optional(kind: type) -> Any:
+    check = _instance_of(kind)
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            check(instance, attribute, value)
 
     return validate
 
@@ -102,12 +114,20 @@ class Pipeline:
         The column to predict.
     profiler : Profiler, default=Profiler()
         Profiles the data first; its types define the data contract.
+    cleaner : Cleaner, optional
+        Cleans the columns; the first step of every model the search tries,
+        fitted inside every cross-validation fold. Default: the search's own
+        (``Cleaner()`` unless the search was given one). Give it here or to
+        the search, not both.
     splitter : Splitter, default=Splitter()
         Holds back the test rows the acceptance test uses (stratified for
         classes, by time or group when configured).
+    features : FeatureBuilder, optional
+        Builds the model's features after the Cleaner, also inside every
+        fold. Default: the search's own (``FeatureBuilder()`` unless the
+        search was given one). Give it here or to the search, not both.
     search : ModelSearch, default=ModelSearch()
-        Finds the model, with cross-validation on the training rows only. Its
-        Cleaner and FeatureBuilder are fitted inside every fold.
+        Finds the model, with cross-validation on the training rows only.
     acceptance : mapping of str to float or Relative, optional
         The acceptance test on the held-back rows: a floor per metric.
         Default: the primary metric at least the dummy model's
@@ -134,13 +154,25 @@ class Pipeline:
 
     target: str = attrs.field(validator=_target)
     profiler: Profiler = attrs.field(factory=Profiler, validator=_instance_of(Profiler))
+    cleaner: Cleaner | None = attrs.field(default=None, validator=_optional(Cleaner))
     splitter: Splitter = attrs.field(factory=Splitter, validator=_instance_of(Splitter))
+    features: FeatureBuilder | None = attrs.field(
+        default=None, validator=_optional(FeatureBuilder)
+    )
     search: ModelSearch = attrs.field(factory=ModelSearch, validator=_instance_of(ModelSearch))
     acceptance: Mapping[str, float | Relative] | None = attrs.field(
         default=None, validator=_thresholds
     )
     monitor: DriftMonitor = attrs.field(factory=DriftMonitor, validator=_instance_of(DriftMonitor))
     refit: str = attrs.field(default="train", validator=_refit)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("cleaner", "features"):
+            if getattr(self, name) is not None and getattr(self.search, name) is not None:
+                raise ConfigurationError(
+                    f"Pipeline was given a {name!r} and so was its ModelSearch: give it once, "
+                    f"as Pipeline({name}=...) or as ModelSearch({name}=...)."
+                )
 
     def fit(self, df: pd.DataFrame) -> PipelineRun:
         """Run the whole flow on ``df``.
@@ -237,7 +269,7 @@ class Pipeline:
         split = self.splitter.split(rows.frame, target=self.target)
         self._check_thresholds(split.task)
         lap("split")
-        search = clone(self.search).fit(split.X_train, split.y_train)
+        search = self._search().fit(split.X_train, split.y_train)
         lap("search")
         result = search.result_
         thresholds = self.acceptance or {result.primary: Relative(0.0)}
@@ -267,6 +299,15 @@ class Pipeline:
             champion=champion,
             champion_verdict=versus,
         )
+
+    def _search(self) -> ModelSearch:
+        """A fresh copy of the search, with the Pipeline's Cleaner and FeatureBuilder if given."""
+        search = clone(self.search)
+        steps = {"cleaner": self.cleaner, "features": self.features}
+        search.set_params(
+            **{name: clone(step) for name, step in steps.items() if step is not None}
+        )
+        return search
 
     def _check_thresholds(self, task: str) -> None:
         """Refuse thresholds on metrics the search will not measure, before it runs."""
