@@ -302,7 +302,7 @@ class Pipeline:
 
     def _search(self) -> ModelSearch:
         """A fresh copy of the search, with the Pipeline's Cleaner and FeatureBuilder if given."""
-        search = clone(self.search)
+        search: ModelSearch = clone(self.search)
         steps = {"cleaner": self.cleaner, "features": self.features}
         search.set_params(
             **{name: clone(step) for name, step in steps.items() if step is not None}
