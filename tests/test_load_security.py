@@ -1037,6 +1037,22 @@ def test_damaged_model_file_with_recomputed_hashes_is_refused(built, tmp_path, d
     )
 
 
+@pytest.mark.parametrize("skops_checks_itself", [True, False], ids=["skops", "mlkit"])
+def test_a_newer_skops_format_is_refused_whichever_checks_it(
+    built, tmp_path, monkeypatch, skops_checks_itself
+):
+    # Recent skops refuses a newer protocol itself; with an older skops (which
+    # would read it as its own) mlkit checks the schema first.
+    from mlkit import _model_file
+
+    if skops_checks_itself and not _model_file._skops_refuses_newer_formats():
+        pytest.skip("this skops reads a newer format as its own")
+    monkeypatch.setattr(_model_file, "_skops_refuses_newer_formats", lambda: skops_checks_itself)
+    model = _damaged_model(built.members[MODEL], "future-protocol")
+    path = write(tmp_path, rehash({**built.members, MODEL: model}))
+    refuse(path, IntegrityError, "cannot be read by skops.*(protocol|format) 99")
+
+
 # --------------------------------------------------------------------------- 12. properties
 
 
