@@ -99,8 +99,8 @@ def demo(session: nox.Session) -> None:
 FULL = "--full"  # every bench* session takes it: full-size figures, the scripts' own defaults
 
 # What `nox -s bench` gives each benchmark session unless told --full: sizes and repeats
-# with which all of them finish in about 30 minutes on 2 cores. Each session run alone
-# keeps its script's defaults (the full size).
+# with which all of them finish in about 16 minutes on 2 quiet cores (38 under heavy
+# load, before two cuts). Each session run alone keeps its script's defaults (full size).
 QUICK: dict[str, tuple[str, ...]] = {
     "bench_ydata": ("--repeat", "1"),  # get_description() once; to_json() runs once anyway
     "bench_serving": ("--calls", "500"),
