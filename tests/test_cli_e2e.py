@@ -132,7 +132,7 @@ def test_predict_writes_parquet(trained, batch, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("extra", "code", "message"),
     [
-        (["--proba"], EXIT_USAGE, "is a regression model without probabilities"),
+        (["--proba"], EXIT_USAGE, "is a regression model: leave --proba out"),
         (["--id-column", "nope"], EXIT_DATA, "'nope': the --id-column column is missing"),
         (["--out", "predictions.xlsx"], EXIT_USAGE, "unknown format. Name a .csv or .parquet"),
     ],
@@ -347,7 +347,10 @@ def test_train_refuses_a_missing_or_constant_target(tmp_path, capsys, table, mes
 def _bad_artifact(folder, kind, good):
     path = folder / "model.mlkit"
     if kind == "missing":
-        return path, "does not exist or is not a file"
+        return path, "does not exist: give the path of a .mlkit file"
+    if kind == "folder":
+        path.mkdir()
+        return path, "is a folder: give the path of a .mlkit file"
     if kind == "truncated":
         path.write_bytes(good.read_bytes()[:2_000])
         return path, "is not an mlkit artifact: it cannot be read as a zip archive"
@@ -361,7 +364,7 @@ def _bad_artifact(folder, kind, good):
     return path, "card.md"  # altered after packaging: its hash differs
 
 
-@pytest.mark.parametrize("kind", ["missing", "truncated", "not_zip", "altered"])
+@pytest.mark.parametrize("kind", ["missing", "folder", "truncated", "not_zip", "altered"])
 @pytest.mark.parametrize("command", ["predict", "inspect", "monitor", "wheel"])
 def test_bad_artifacts_exit_4_at_every_entry_point(trained, tmp_path, capsys, command, kind):
     data, _, good = trained["binary"]

@@ -612,12 +612,23 @@ def _failed_checks(verdict: Any) -> str:
 # --------------------------------------------------------------------------- predict
 
 
+def _artifact(path: Path) -> Path:
+    """``path`` if it is a file, else a clear error in the command line's words."""
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise ArtifactError(
+            f"The artifact {str(path)!r} {what}: give the path of a .mlkit file, such as the "
+            "one `mlkit train` writes."
+        )
+    return path
+
+
 def _run_predict(args: argparse.Namespace) -> int:
     from mlkit._model import load
 
     if args.out is not None:
         _output_format(args.out)  # refuse a bad --out before any work
-    model = load(args.model)
+    model = load(_artifact(args.model))
     df = read_table(args.data)
     if args.id_column is not None:
         _require_column(df, args.id_column, path=args.data, role="--id-column")
@@ -652,6 +663,11 @@ def predictions(
         The id column if asked, the prediction (named after the target) and
         the probabilities if asked.
     """
+    if proba and model.metadata.task == "regression":
+        raise ConfigurationError(
+            f"--proba adds class probabilities, and {model.name} {model.version} is a "
+            "regression model: leave --proba out."
+        )
     parts: list[pd.Series | pd.DataFrame] = []
     if id_column is not None:
         parts.append(df[id_column])
@@ -671,10 +687,10 @@ def _run_inspect(args: argparse.Namespace) -> int:
 
     # The card is a member the manifest does not carry: reading it means loading the model.
     if args.card:
-        model = load(args.model)
+        model = load(_artifact(args.model))
         manifest, card = model.metadata, model.card
     else:
-        manifest, card = read_manifest(args.model), None
+        manifest, card = read_manifest(_artifact(args.model)), None
     if args.json:
         document: dict[str, Any] = {"path": str(args.model), "manifest": manifest.to_dict()}
         if card is not None:
@@ -732,7 +748,7 @@ def _block(title: str, values: Mapping[str, Any]) -> list[str]:
 def _run_monitor(args: argparse.Namespace) -> int:
     from mlkit._model import load
 
-    model = load(args.model)
+    model = load(_artifact(args.model))
     df = read_table(args.data)
     y = None
     if args.target is not None:
@@ -804,7 +820,7 @@ def build_wheel(artifact: Path, out: Path, *, overwrite: bool = False) -> tuple[
     from mlkit._model import read_manifest
     from mlkit._packager import Packager, import_name
 
-    manifest = read_manifest(artifact)
+    manifest = read_manifest(_artifact(artifact))
     packager = Packager(name=manifest.name, version=manifest.version)
     wheel = packager.build_wheel(artifact, _folder(out), overwrite=overwrite)
     return wheel, import_name(manifest.name)
