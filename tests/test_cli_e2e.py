@@ -161,8 +161,13 @@ def test_inspect_prints_the_manifest(trained, capsys):
     assert "# Metrics" not in out
 
 
-def test_inspect_json_and_card(trained, capsys):
+def test_inspect_json_and_card(trained, capsys, monkeypatch):
     _, _, artifact = trained["binary"]
+
+    def never(*args, **kwargs):
+        raise AssertionError("inspect built the model")
+
+    monkeypatch.setattr("mlkit._model.load_pipeline", never)  # inspect reads, never builds
     code, out, _ = _run(capsys, "inspect", artifact, "--json")
     assert code == EXIT_OK
     document = json.loads(out)

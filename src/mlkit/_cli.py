@@ -683,14 +683,11 @@ def predictions(
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    from mlkit._model import load, read_manifest
+    from mlkit._model import read_manifest_and_card
 
-    # The card is a member the manifest does not carry: reading it means loading the model.
-    if args.card:
-        model = load(_artifact(args.model))
-        manifest, card = model.metadata, model.card
-    else:
-        manifest, card = read_manifest(_artifact(args.model)), None
+    manifest, card = read_manifest_and_card(_artifact(args.model))
+    if not args.card:
+        card = None
     if args.json:
         document: dict[str, Any] = {"path": str(args.model), "manifest": manifest.to_dict()}
         if card is not None:

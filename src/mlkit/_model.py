@@ -145,9 +145,16 @@ def _check_log(log: Any) -> None:
 
 def read_manifest(path: str | Path, *, signing_key: str | bytes | None = None) -> Manifest:
     """Check an artifact as :func:`load` does, without building its model; return its manifest."""
+    return read_manifest_and_card(path, signing_key=signing_key)[0]
+
+
+def read_manifest_and_card(
+    path: str | Path, *, signing_key: str | bytes | None = None
+) -> tuple[Manifest, str]:
+    """The manifest and model card of an artifact checked as :func:`load` checks it, unbuilt."""
     source, subject = _source(path)
-    manifest, _ = _read_checked(source, subject=subject, key=signing_key)
-    return manifest
+    manifest, members = _read_checked(source, subject=subject, key=signing_key)
+    return manifest, _text_member(members, CARD, subject)
 
 
 def _source(path: str | Path) -> tuple[Path, str]:
