@@ -685,9 +685,8 @@ def predictions(
 def _run_inspect(args: argparse.Namespace) -> int:
     from mlkit._model import read_manifest_and_card
 
-    manifest, card = read_manifest_and_card(_artifact(args.model))
-    if not args.card:
-        card = None
+    manifest, text = read_manifest_and_card(_artifact(args.model))
+    card = text if args.card else None
     if args.json:
         document: dict[str, Any] = {"path": str(args.model), "manifest": manifest.to_dict()}
         if card is not None:
