@@ -376,7 +376,13 @@ def test_profile_defines_the_contract_and_alerts_reach_the_card(pipeline, data, 
     )
     model = mlkit.load(artifact.path)
     assert model.columns == list(X.columns)
-    assert "Profile alerts" in model.card
+    assert "Profile alerts: " in model.card  # profiled the training rows: no scope to state
+    wider = mlkit.Profiler().profile(pd.concat([X, X.head(50)]).assign(churned=0))
+    again = Packager(name="churn", version="1.0.1").package(
+        pipeline, X, y, path=tmp_path, profile=wider
+    )
+    rows = f"{len(X) + 50:,}"
+    assert f"Profile alerts (on the {rows} rows profiled): " in mlkit.load(again.path).card
 
 
 def test_reference_sketch_does_not_grow_with_rows(tmp_path):

@@ -101,8 +101,11 @@ def _data(X: pd.DataFrame, y: pd.Series | None, profile: Profile | None) -> str:
             "Most missing: " + ", ".join(f"`{k}` {v:.1%}" for k, v in worst.items() if v) + "."
         )
     if profile is not None and profile.alerts:
+        scope = "" if profile.n_rows == len(X) else f" (on the {profile.n_rows:,} rows profiled)"
         lines.append(
-            "Profile alerts: " + "; ".join(alert.message for alert in profile.alerts[:10]) + "."
+            f"Profile alerts{scope}: "
+            + "; ".join(alert.message for alert in profile.alerts[:10])
+            + "."
         )
     return " ".join(lines)
 
