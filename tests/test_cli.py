@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mlkit import _lazy
-from mlkit._cli import EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
+from mlkit._cli import EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main, read_table
 from mlkit.exceptions import MissingDependencyError
 
 
@@ -25,7 +25,7 @@ def test_profile_command_writes_reports(tmp_path, churn_csv, capsys):
     out = capsys.readouterr().out
     assert code == EXIT_OK
     assert "<mlkit.Profile 500 rows x 15 columns, target='churned' (binary)" in out
-    assert "dates_as_text" in out  # CSV turns datetimes into text
+    assert "dates_as_text" not in out  # the CSV's ISO dates are read as dates
     assert html.read_text().startswith("<!DOCTYPE html>")
     assert json.loads(js.read_text())["n_rows"] == 500
 
@@ -67,6 +67,36 @@ def test_compressed_csv_is_read(tmp_path, churn):
     path = tmp_path / "churn.csv.gz"
     churn.head(100).to_csv(path, index=False)
     assert main(["profile", str(path)]) == EXIT_OK
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["2024-01-31", "2023-12-01", None], "datetime64"),
+        (["2024-01-31 08:15:00", "2023-12-01T23:59:59.123456"], "datetime64"),
+        (["2024-01-31T08:15:00Z", "2023-12-01T09:00:00Z"], "datetime64"),  # UTC kept
+        (["2024-01-31", "soon"], "text"),  # one value is not a date: nothing is lost
+        (["2024-01-31T08:00:00+01:00", "2024-07-31T08:00:00+02:00"], "text"),  # mixed zones
+        (["31/01/2024", "01/12/2023"], "text"),  # not ISO 8601: day or month first is a guess
+        (["9999-12-31", "0001-01-01"], "any"),  # pandas 3 (us) holds them, pandas 2 (ns) not
+        (["2024-13-45", "2024-01-01"], "text"),  # looks like a date, is not one
+    ],
+    ids=["dates", "times", "utc", "one-word", "mixed-zones", "not-iso", "out-of-range", "invalid"],
+)
+def test_train_and_profile_read_iso_dates_from_csv(tmp_path, values, expected):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"when": values, "n": range(len(values))}).to_csv(path, index=False)
+    read = read_table(path, dates=True)
+    kind = "datetime64" if pd.api.types.is_datetime64_any_dtype(read["when"]) else "text"
+    assert kind == expected or expected == "any"
+    assert read["n"].tolist() == list(range(len(values)))
+    if kind == "text":  # every value as written
+        assert read["when"].tolist() == pd.read_csv(path)["when"].tolist()
+    else:  # every value as a date, the same instant
+        assert read["when"].notna().sum() == sum(v is not None for v in values)
+        written = pd.Series(values, dtype=object).dropna()
+        assert [pd.Timestamp(v) for v in written] == read["when"].dropna().tolist()
+    assert pd.api.types.is_string_dtype(read_table(path)["when"])  # only when asked
 
 
 def test_corrupt_parquet_is_bad_data(tmp_path, capsys):

@@ -157,6 +157,8 @@ def test_inspect_prints_the_manifest(trained, capsys):
     assert "  acceptance: passed" in lines
     assert "  inputs (14):" in lines
     assert any(line.split() == ["tenure_months", "int64"] for line in lines)
+    signup = next(line.split() for line in lines if line.split()[:1] == ["signup_date"])
+    assert signup[1].startswith("datetime64")  # the CSV's ISO dates, read as dates
     assert "  runtime:" in lines
     assert "# Metrics" not in out
 
@@ -214,6 +216,18 @@ def test_monitor_fail_on_passes_when_nothing_is_found(trained, capsys):
     code, out, _ = _run(capsys, "monitor", artifact, data, "--fail-on", "retrain")
     assert code == EXIT_OK, out
     assert "  retrain:    not recommended" in out
+
+
+def test_dates_from_csv_are_checked_as_dates(trained, batch, tmp_path, capsys):
+    _, _, artifact = trained["binary"]
+    rows = pd.read_csv(batch["binary"]).head(20)  # the dates as text: the contract parses them
+    assert _run(capsys, "predict", artifact, batch["binary"])[0] == EXIT_OK
+    rows.loc[3, "signup_date"] = "last spring"
+    bad = tmp_path / "bad.csv"
+    rows.to_csv(bad, index=False)
+    code, out, err = _run(capsys, "predict", artifact, bad)
+    assert (code, out) == (EXIT_DATA, "")
+    assert "'signup_date'" in err and "last spring" in err
 
 
 def test_monitor_refuses_a_missing_target_column(trained, batch, capsys):

@@ -34,9 +34,11 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -356,7 +358,7 @@ def _threshold(text: str) -> tuple[str, float]:
 # --------------------------------------------------------------------------- tables
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path, *, dates: bool = False) -> pd.DataFrame:
     """Read a CSV or Parquet file, or raise a clear mlkit error.
 
     Parameters
@@ -364,6 +366,10 @@ def read_table(path: Path) -> pd.DataFrame:
     path : Path
         A ``.csv`` file (optionally compressed, such as ``.csv.gz``) or a
         ``.parquet`` file.
+    dates : bool, default=False
+        Read CSV text columns whose every value is an ISO 8601 date or time
+        as datetimes (a CSV file carries no types). A column with any other
+        value stays text, so nothing is lost.
 
     Returns
     -------
@@ -406,7 +412,35 @@ def read_table(path: Path) -> pd.DataFrame:
         raise _file_error(
             "no_rows", f"Cannot use {name}: it has no rows (a header at most), nothing to work on."
         )
-    return frame
+    return _iso_dates(frame) if dates and kind != "parquet" else frame
+
+
+_ISO_DATE: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ISO 8601 text columns as datetimes (every value must parse)."""
+    parsed = {}
+    for name in frame.columns:
+        column = frame[name]
+        if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+            continue
+        present = column.dropna()
+        if present.empty or not all(
+            isinstance(value, str) and _ISO_DATE.fullmatch(value) for value in present.unique()
+        ):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # mixed time zones: pandas < 3 warns and keeps text
+            try:
+                dates = pd.to_datetime(column, format="ISO8601")
+            except (ValueError, OverflowError):  # out of range, or mixed time zones
+                continue
+        if pd.api.types.is_datetime64_any_dtype(dates):
+            parsed[name] = dates
+    return frame.assign(**parsed) if parsed else frame
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
@@ -495,7 +529,7 @@ def _require_column(frame: pd.DataFrame, column: str, *, path: Path, role: str) 
 def _run_profile(args: argparse.Namespace) -> int:
     from mlkit._profiler import Profiler
 
-    df = read_table(args.data)
+    df = read_table(args.data, dates=True)
     if args.target is not None:
         _require_column(df, args.target, path=args.data, role="--target")
     started = time.perf_counter()
@@ -518,7 +552,7 @@ def _run_profile(args: argparse.Namespace) -> int:
 def _run_train(args: argparse.Namespace) -> int:
     from mlkit._packager import Packager
 
-    df = read_table(args.data)
+    df = read_table(args.data, dates=True)
     _require_column(df, args.target, path=args.data, role="--target")
     packager = Packager(name=args.name, version=args.version)  # refuse bad names before work
     destination = _artifact_path(args.out, packager.file_name)
