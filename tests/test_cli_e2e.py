@@ -155,10 +155,17 @@ def test_inspect_prints_the_manifest(trained, capsys):
     assert "  target:     plan_change" in lines
     assert "  classes:    downgrade, none, upgrade" in lines
     assert "  acceptance: passed" in lines
-    assert "  inputs (14):" in lines
-    assert any(line.split() == ["tenure_months", "int64"] for line in lines)
-    signup = next(line.split() for line in lines if line.split()[:1] == ["signup_date"])
-    assert signup[1].startswith("datetime64")  # the CSV's ISO dates, read as dates
+    assert "  input contract (14 columns, each required):" in lines
+    described = {line.split()[0]: line.split(maxsplit=2)[1:] for line in lines[-14:]}
+    assert list(described) == list(
+        pd.read_csv(trained["multiclass"][0], nrows=1).drop(columns="plan_change")
+    )
+    assert described["tenure_months"][0] == "int64"
+    assert described["tenure_months"][1].startswith("a number, trained on 0 to ")
+    assert described["signup_date"][0].startswith("datetime64")  # the CSV's ISO dates
+    assert described["signup_date"][1] == "a date or time"
+    assert described["payment_method"] == ["str", "any value, 4 values seen in training"]
+    assert described["total_charges"][1].startswith("any value")  # numbers as text: any text
     assert "  runtime:" in lines
     assert "# Metrics" not in out
 
@@ -176,6 +183,8 @@ def test_inspect_json_and_card(trained, capsys, monkeypatch):
     assert document["manifest"]["name"] == "churn-binary"
     assert document["manifest"]["acceptance"]["passed"] is True
     assert "card" not in document
+    contract = {column["name"]: column for column in document["contract"]["columns"]}
+    assert contract["age"]["kind"] == "number" and contract["age"]["low"] >= 18
     code, out, _ = _run(capsys, "inspect", artifact, "--json", "--card")
     assert "# Acceptance test" in json.loads(out)["card"]
     code, out, _ = _run(capsys, "inspect", artifact, "--card")

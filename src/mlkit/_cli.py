@@ -717,17 +717,21 @@ def predictions(
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    from mlkit._model import read_manifest_and_card
+    from mlkit._model import read_description
 
-    manifest, text = read_manifest_and_card(_artifact(args.model))
+    manifest, text, contract = read_description(_artifact(args.model))
     card = text if args.card else None
     if args.json:
-        document: dict[str, Any] = {"path": str(args.model), "manifest": manifest.to_dict()}
+        document: dict[str, Any] = {
+            "path": str(args.model),
+            "manifest": manifest.to_dict(),
+            "contract": contract.to_dict(),
+        }
         if card is not None:
             document["card"] = card
         _out(json.dumps(document, indent=2))
         return EXIT_OK
-    for line in _manifest_lines(manifest, path=args.model):
+    for line in [*_manifest_lines(manifest, path=args.model), *_contract_lines(contract)]:
         _out(line)
     if card is not None:
         _out()
@@ -752,8 +756,30 @@ def _manifest_lines(manifest: Any, *, path: Path) -> list[str]:
     lines += _acceptance_lines(manifest.acceptance)
     lines += _block("metrics", {k: f"{v:.4g}" for k, v in manifest.metrics.items()})
     lines += _block("runtime", manifest.runtime)
-    lines += _block(f"inputs ({len(manifest.inputs)})", manifest.inputs)
     return lines
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+
+
+def _contract_lines(contract: Any) -> list[str]:
+    """The input contract: per column, its training type and what a value must be."""
+    described = {}
+    for column in contract.columns:
+        rule = {
+            "number": "a number",
+            "boolean": "true or false",
+            "time": "a date or time",
+        }.get(column.kind, "any value")
+        if column.low is not None and column.high is not None:
+            rule += f", trained on {_number(column.low)} to {_number(column.high)}"
+        if column.categories is not None:
+            seen = len(column.categories)
+            rule += f", {seen:,} value{'s' if seen != 1 else ''} seen in training"
+        described[column.name] = f"{column.trained_dtype:16} {rule}"
+    title = f"input contract ({len(contract.columns)} columns, each required)"
+    return _block(title, described)
 
 
 def _acceptance_lines(acceptance: Mapping[str, Any] | None) -> list[str]:

@@ -145,16 +145,18 @@ def _check_log(log: Any) -> None:
 
 def read_manifest(path: str | Path, *, signing_key: str | bytes | None = None) -> Manifest:
     """Check an artifact as :func:`load` does, without building its model; return its manifest."""
-    return read_manifest_and_card(path, signing_key=signing_key)[0]
+    source, subject = _source(path)
+    return _read_checked(source, subject=subject, key=signing_key)[0]
 
 
-def read_manifest_and_card(
+def read_description(
     path: str | Path, *, signing_key: str | bytes | None = None
-) -> tuple[Manifest, str]:
-    """The manifest and model card of an artifact checked as :func:`load` checks it, unbuilt."""
+) -> tuple[Manifest, str, InputContract]:
+    """Manifest, model card and input contract of an artifact checked as :func:`load` does."""
     source, subject = _source(path)
     manifest, members = _read_checked(source, subject=subject, key=signing_key)
-    return manifest, _text_member(members, CARD, subject)
+    contract = InputContract.from_dict(_json_member(members, CONTRACT, subject), subject=subject)
+    return manifest, _text_member(members, CARD, subject), contract
 
 
 def _source(path: str | Path) -> tuple[Path, str]:
