@@ -204,7 +204,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _predict_options(command("predict", "Predict new rows with a packaged model.", _run_predict))
     _inspect_options(
-        command("inspect", "Show a packaged model's manifest and model card.", _run_inspect)
+        command(
+            "inspect", "Show a packaged model's manifest, input contract and card.", _run_inspect
+        )
     )
     _monitor_options(
         command("monitor", "Check new rows for drift against a packaged model.", _run_monitor)
