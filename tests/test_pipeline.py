@@ -54,6 +54,25 @@ def test_every_task_runs_end_to_end_to_a_loaded_model(task, tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [("no", "yes"), (False, True), (-1, 1), ("stay", "leave")],
+    ids=["yes-no", "bool", "minus-one", "words"],
+)
+def test_binary_targets_of_any_labels_train_package_and_monitor(labels, tmp_path):
+    df = make_churn(500, random_state=5)
+    df["churned"] = df["churned"].map(dict(enumerate(labels)))
+    run = Pipeline(target="churned", search=quick_search()).fit(df)
+    assert run.verdict.passed
+    assert set(run.verdict.metrics) >= {"roc_auc", "f1", "balanced_accuracy"}
+    model = mlkit.load(run.package(tmp_path, name="m", version="1.0.0").path)
+    fresh = make_churn(200, random_state=6)
+    fresh["churned"] = fresh["churned"].map(dict(enumerate(labels)))
+    assert set(model.predict(fresh.drop(columns="churned"))) <= set(labels)
+    report = model.monitor(fresh.drop(columns="churned"), fresh["churned"])
+    assert {change.metric for change in report.performance} >= {"roc_auc"}
+
+
 def test_the_held_back_rows_never_reach_the_search(run):
     assert set(run.split.train.index).isdisjoint(run.split.test.index)
     assert run.search.model is not None

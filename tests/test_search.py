@@ -278,3 +278,24 @@ def test_under_a_budget_the_baseline_and_boosting_are_screened_first():
     assert ordered[:2] == ["logistic_regression", "gradient_boosting"]
     rest = ordered[2:]
     assert rest == sorted(rest, key=costs.__getitem__)
+
+
+@pytest.mark.parametrize("name", ["f1", "precision", "recall", "average_precision", "jaccard"])
+def test_one_class_scorers_score_the_greater_label_of_a_text_target(name):
+    from sklearn.linear_model import LogisticRegression
+
+    from mlkit._scoring import resolve_scoring
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    words = np.where(X[:, 0] + rng.normal(scale=0.5, size=200) > 0, "yes", "no")
+    numbers = (words == "yes").astype(int)
+    _, by_word = resolve_scoring([name, "roc_auc"], "binary", positive="yes")
+    _, by_number = resolve_scoring([name, "roc_auc"], "binary")
+    as_words = LogisticRegression().fit(X, words)
+    as_numbers = LogisticRegression().fit(X, numbers)
+    assert by_word[name](as_words, X, words) == pytest.approx(
+        by_number[name](as_numbers, X, numbers)
+    )
+    custom = lambda estimator, X, y: 0.5  # noqa: E731 - a user's own scorer is left alone
+    assert resolve_scoring({"mine": custom}, "binary", positive="yes")[1]["mine"] is custom

@@ -20,7 +20,9 @@ DEFAULT_SCORING: Final = {
 }
 
 
-def resolve_scoring(scoring: Any, task: str) -> tuple[str, dict[str, Any]]:
+def resolve_scoring(
+    scoring: Any, task: str, *, positive: Any = None
+) -> tuple[str, dict[str, Any]]:
     """The primary metric's name and every scorer, by name, in the order given.
 
     Parameters
@@ -32,6 +34,11 @@ def resolve_scoring(scoring: Any, task: str) -> tuple[str, dict[str, Any]]:
         defaults. The first one is the primary metric.
     task : {"binary", "multiclass", "regression"}
         The task, for the defaults.
+    positive : label, optional
+        For a binary task, the positive class (the greater label, as ROC AUC
+        takes it): named scorers that score one class (``f1``, ``precision``,
+        ``recall``, ``average_precision``, ...) score this one, so that labels
+        such as ``"yes"``/``"no"`` work. Default: scikit-learn's (``1``).
 
     Returns
     -------
@@ -60,7 +67,30 @@ def resolve_scoring(scoring: Any, task: str) -> tuple[str, dict[str, Any]]:
             "The 'scoring' parameter must name at least one metric. Got an empty collection."
         )
     scorers = {name: _scorer(name, value) for name, value in named}
+    if task == "binary" and positive is not None:
+        scorers = {name: _scoring_class(scorer, positive) for name, scorer in scorers.items()}
     return named[0][0], scorers
+
+
+def _scoring_class(scorer: Any, positive: Any) -> Any:
+    """A scikit-learn scorer of one class (``pos_label``), made to score ``positive``."""
+    import inspect
+
+    from sklearn.metrics import make_scorer
+
+    function = getattr(scorer, "_score_func", None)
+    kwargs = getattr(scorer, "_kwargs", None)
+    if function is None or kwargs is None or "pos_label" in kwargs:
+        return scorer  # a callable of the user's, or a scorer already told its class
+    if "pos_label" not in inspect.signature(function).parameters:
+        return scorer
+    return make_scorer(
+        function,
+        response_method=scorer._response_method,
+        greater_is_better=scorer._sign > 0,
+        pos_label=positive,
+        **kwargs,
+    )
 
 
 def _named(scoring: Any) -> list[tuple[str, Any]]:

@@ -344,7 +344,8 @@ class ModelSearch(BaseEstimator):  # type: ignore[misc]
             raise ConfigurationError("ModelSearch.fit needs the target: call fit(X, y).")
         target.index = frame.index
         task = infer_task(target)
-        primary, scorers = resolve_scoring(self.scoring, task)
+        positive = np.unique(target.dropna())[-1] if task == "binary" else None
+        primary, scorers = resolve_scoring(self.scoring, task, positive=positive)
         run = _Run(self, frame, target, task, primary, scorers, budget)
         try:
             self.result_ = run.stages()
