@@ -99,6 +99,15 @@ def test_train_and_profile_read_iso_dates_from_csv(tmp_path, values, expected):
     assert not pd.api.types.is_datetime64_any_dtype(read_table(path)["when"])  # only when asked
 
 
+def test_dates_keep_the_target_as_written_and_any_column_name(tmp_path):
+    path = tmp_path / "t.csv"
+    days = ["2024-01-01", "2024-02-01"] * 30
+    pd.DataFrame({"self": days, "kwargs": days, "y": days}).to_csv(path, index=False)
+    read = read_table(path, dates=True, target="y")
+    assert [str(read[name].dtype)[:10] for name in ("self", "kwargs")] == ["datetime64"] * 2
+    assert read["y"].tolist() == days  # class labels stay the file's labels
+
+
 def test_corrupt_parquet_is_bad_data(tmp_path, capsys):
     pytest.importorskip("pyarrow")
     path = tmp_path / "data.parquet"

@@ -6,6 +6,7 @@ without charts (matplotlib's SVG rendering would be most of the time).
 
 import io
 import json
+import os
 import zipfile
 from contextlib import redirect_stdout
 
@@ -379,6 +380,9 @@ def _bad_artifact(folder, kind, good):
     if kind == "folder":
         path.mkdir()
         return path, "is a folder: give the path of a .mlkit file"
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, "is not a regular file: give the path of a .mlkit file"
     if kind == "truncated":
         path.write_bytes(good.read_bytes()[:2_000])
         return path, "is not an mlkit artifact: it cannot be read as a zip archive"
@@ -392,7 +396,17 @@ def _bad_artifact(folder, kind, good):
     return path, "card.md"  # altered after packaging: its hash differs
 
 
-@pytest.mark.parametrize("kind", ["missing", "folder", "truncated", "not_zip", "altered"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "missing",
+        "folder",
+        pytest.param("fifo", marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX")),
+        "truncated",
+        "not_zip",
+        "altered",
+    ],
+)
 @pytest.mark.parametrize("command", ["predict", "inspect", "monitor", "wheel"])
 def test_bad_artifacts_exit_4_at_every_entry_point(trained, tmp_path, capsys, command, kind):
     data, _, good = trained["binary"]

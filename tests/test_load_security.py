@@ -787,8 +787,22 @@ def test_integer_too_long_to_read_in_the_manifest_is_refused(built, tmp_path):
     refuse(write(tmp_path, {**built.members, MANIFEST: manifest}), IntegrityError, "JSON")
 
 
+def _bounds(low: str, high: str) -> bytes:
+    column = {"name": "x", "trained_dtype": "float64", "dtype": "float64", "kind": "number"}
+    text = json.dumps({"columns": [{**column, "low": "LOW", "high": "HIGH", "categories": None}]})
+    return text.replace('"LOW"', low).replace('"HIGH"', high).encode()
+
+
 @pytest.mark.parametrize(
-    "contract", [b'{"columns": [[1, 2]]}', b'{"columns": 3}', b"[" + b"9" * 5000 + b"]"]
+    "contract",
+    [
+        b'{"columns": [[1, 2]]}',
+        b'{"columns": 3}',
+        b"[" + b"9" * 5000 + b"]",
+        _bounds("NaN", "1.0"),  # mlkit learns finite bounds only
+        _bounds("0.0", "Infinity"),
+    ],
+    ids=["not-a-column", "not-a-list", "huge-number", "nan-bound", "infinite-bound"],
 )
 def test_malformed_contract_is_refused(built, tmp_path, contract):
     path = write(tmp_path, rehash({**built.members, CONTRACT: contract}))

@@ -107,6 +107,18 @@ def test_fast_path_and_full_validation_see_the_same_frame(model, data):
     assert checked["tenure_months"].dtype == np.float64
 
 
+def test_columns_named_like_python_keywords_are_coerced(tmp_path):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"self": rng.normal(size=300), "kwargs": rng.normal(size=300)})
+    y = (X["self"] + X["kwargs"] > 0).astype(int)
+    fitted = make_pipeline(Cleaner(), FeatureBuilder(), LogisticRegression()).fit(X, y)
+    artifact = Packager(name="odd", version="1.0.0").package(fitted, X, y, path=tmp_path)
+    model = mlkit.load(artifact.path)
+    rows = X.head(20).round()
+    as_ints = rows.astype({"self": "int64", "kwargs": "int32"})  # the fast path coerces both
+    assert model.predict(as_ints).tolist() == fitted.predict(rows).tolist()
+
+
 def test_every_problem_is_listed_in_one_error(model, data):
     X, _ = data
     rows = X.iloc[:6].drop(columns=["age", "city"]).astype({"income": object})

@@ -360,7 +360,7 @@ def _threshold(text: str) -> tuple[str, float]:
 # --------------------------------------------------------------------------- tables
 
 
-def read_table(path: Path, *, dates: bool = False) -> pd.DataFrame:
+def read_table(path: Path, *, dates: bool = False, target: str | None = None) -> pd.DataFrame:
     """Read a CSV or Parquet file, or raise a clear mlkit error.
 
     Parameters
@@ -372,6 +372,9 @@ def read_table(path: Path, *, dates: bool = False) -> pd.DataFrame:
         Read CSV text columns whose every value is an ISO 8601 date or time
         as datetimes (a CSV file carries no types). A column with any other
         value stays text, so nothing is lost.
+    target : str, optional
+        A column kept as written even with ``dates``: class labels stay the
+        labels in the file.
 
     Returns
     -------
@@ -414,7 +417,7 @@ def read_table(path: Path, *, dates: bool = False) -> pd.DataFrame:
         raise _file_error(
             "no_rows", f"Cannot use {name}: it has no rows (a header at most), nothing to work on."
         )
-    return _iso_dates(frame) if dates and kind != "parquet" else frame
+    return _iso_dates(frame, keep=target) if dates and kind != "parquet" else frame
 
 
 _ISO_DATE: Final = re.compile(
@@ -422,10 +425,12 @@ _ISO_DATE: Final = re.compile(
 )
 
 
-def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its ISO 8601 text columns as datetimes (every value must parse)."""
+def _iso_dates(frame: pd.DataFrame, *, keep: str | None = None) -> pd.DataFrame:
+    """``frame`` with its ISO 8601 text columns but ``keep`` as datetimes (all must parse)."""
     parsed = {}
     for name in frame.columns:
+        if name == keep:
+            continue
         column = frame[name]
         if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
             continue
@@ -442,7 +447,12 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
                 continue
         if pd.api.types.is_datetime64_any_dtype(dates):
             parsed[name] = dates
-    return frame.assign(**parsed) if parsed else frame
+    if not parsed:
+        return frame
+    frame = frame.copy(deep=False)
+    for name, dates in parsed.items():  # not assign(**): a column may be named "self"
+        frame[name] = dates
+    return frame
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
@@ -531,7 +541,7 @@ def _require_column(frame: pd.DataFrame, column: str, *, path: Path, role: str) 
 def _run_profile(args: argparse.Namespace) -> int:
     from mlkit._profiler import Profiler
 
-    df = read_table(args.data, dates=True)
+    df = read_table(args.data, dates=True, target=args.target)
     if args.target is not None:
         _require_column(df, args.target, path=args.data, role="--target")
     started = time.perf_counter()
@@ -554,7 +564,7 @@ def _run_profile(args: argparse.Namespace) -> int:
 def _run_train(args: argparse.Namespace) -> int:
     from mlkit._packager import Packager
 
-    df = read_table(args.data, dates=True)
+    df = read_table(args.data, dates=True, target=args.target)
     _require_column(df, args.target, path=args.data, role="--target")
     packager = Packager(name=args.name, version=args.version)  # refuse bad names before work
     destination = _artifact_path(args.out, packager.file_name)
@@ -651,7 +661,13 @@ def _failed_checks(verdict: Any) -> str:
 def _artifact(path: Path) -> Path:
     """``path`` if it is a file, else a clear error in the command line's words."""
     if not path.is_file():
-        what = "is a folder" if path.is_dir() else "does not exist"
+        what = (
+            "is a folder"
+            if path.is_dir()
+            else "is not a regular file"
+            if path.exists()
+            else "does not exist"
+        )
         raise ArtifactError(
             f"The artifact {str(path)!r} {what}: give the path of a .mlkit file, such as the "
             "one `mlkit train` writes."

@@ -109,10 +109,18 @@ def _column_from_dict(item: Mapping[str, Any]) -> ColumnContract:
         trained_dtype=str(item["trained_dtype"]),
         dtype=None if item["dtype"] is None else str(item["dtype"]),
         kind=str(item["kind"]),
-        low=None if low is None else float(low),
-        high=None if high is None else float(high),
+        low=None if low is None else _finite(low),
+        high=None if high is None else _finite(high),
         categories=None if categories is None else frozenset(map(str, categories)),
     )
+
+
+def _finite(value: Any) -> float:
+    """A bound read back: learned bounds are always finite numbers."""
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"a column's training range has the bound {value!r}, not a finite number")
+    return number
 
 
 def _learn_column(X: pd.DataFrame, name: str, profile: Profile | None) -> ColumnContract:
@@ -227,7 +235,9 @@ class ContractChecker:
             if value is not series:
                 coerced[column.name] = value
         if coerced:
-            selected = selected.assign(**coerced)
+            selected = selected.copy(deep=False)
+            for name, value in coerced.items():  # not assign(**): a column may be named "self"
+                selected[name] = value
         return selected
 
     def _count(self, frame: pd.DataFrame) -> None:
