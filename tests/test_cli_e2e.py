@@ -146,6 +146,17 @@ def test_predict_refuses_bad_options(trained, batch, capsys, extra, code, messag
     assert message in err
 
 
+def test_predict_proba_of_a_classifier_without_probabilities_is_a_usage_error(tmp_path, capsys):
+    data = tmp_path / "train.csv"
+    make_churn(400, random_state=3).to_csv(data, index=False)
+    args = ["train", data, "--target", "churned", "--name", "svm", "--version", "1.0.0"]
+    code, _, err = _run(capsys, *args, "--families", "linear_svm", "--out", tmp_path, "--quiet")
+    assert code == EXIT_OK, err
+    code, out, err = _run(capsys, "predict", tmp_path / "svm-1.0.0.mlkit", data, "--proba")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert "(LinearSVC) gives none: leave --proba out" in err
+
+
 def test_inspect_prints_the_manifest(trained, capsys):
     _, _, artifact = trained["multiclass"]
     code, out, _ = _run(capsys, "inspect", artifact)

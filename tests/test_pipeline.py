@@ -73,6 +73,25 @@ def test_binary_targets_of_any_labels_train_package_and_monitor(labels, tmp_path
     assert {change.metric for change in report.performance} >= {"roc_auc"}
 
 
+def test_a_classifier_without_probabilities_ships_and_is_monitored(churn_600, tmp_path):
+    from mlkit._performance import baseline_metrics
+
+    search = quick_search(families=["linear_svm"])
+    run = Pipeline(target="churned", search=search).fit(churn_600)
+    assert run.verdict.passed  # ROC AUC from the decision function
+    assert "test_neg_log_loss" not in run.metrics  # needs probabilities: left out, not NaN
+    model = mlkit.load(run.package(tmp_path, name="svm", version="1.0.0").path)
+    fresh = make_churn(300, random_state=7)
+    report = model.monitor(fresh.drop(columns="churned"), fresh["churned"])
+    assert [change.metric for change in report.performance] == ["balanced_accuracy"]
+    assert report.performance[0].baseline == pytest.approx(
+        run.verdict.metrics["balanced_accuracy"]
+    )
+    assert baseline_metrics({"roc_auc": None, "test_balanced_accuracy": 0.7}) == {
+        "balanced_accuracy": 0.7
+    }
+
+
 def test_the_held_back_rows_never_reach_the_search(run):
     assert set(run.split.train.index).isdisjoint(run.split.test.index)
     assert run.search.model is not None

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from mlkit._scoring import score_or_nan
 from mlkit.exceptions import AcceptanceError, ConfigurationError
 
 __all__ = ["Check", "Relative", "Verdict", "accept"]
@@ -153,11 +154,16 @@ def accept(
             f"measured: {list(scorers)!r}."
         )
     reference = _baseline(baseline, task, X_train, y_train, thresholds)
-    metrics = {name: float(scorer(model, X_test, y_test)) for name, scorer in scorers.items()}
+    metrics = {
+        name: score_or_nan(scorer, model, X_test, y_test) for name, scorer in scorers.items()
+    }
     baseline_metrics = (
         {}
         if reference is None
-        else {name: float(scorer(reference, X_test, y_test)) for name, scorer in scorers.items()}
+        else {
+            name: score_or_nan(scorer, reference, X_test, y_test)
+            for name, scorer in scorers.items()
+        }
     )
     checks = tuple(
         _check(name, metrics[name], rule, baseline_metrics) for name, rule in thresholds.items()

@@ -720,6 +720,11 @@ def predictions(
             f"--proba adds class probabilities, and {model.name} {model.version} is a "
             "regression model: leave --proba out."
         )
+    if proba and not hasattr(model.pipeline, "predict_proba"):
+        raise ConfigurationError(
+            f"--proba adds class probabilities, and {model.name} {model.version} "
+            f"({model.metadata.estimator}) gives none: leave --proba out."
+        )
     parts: list[pd.Series | pd.DataFrame] = []
     if id_column is not None:
         parts.append(df[id_column])

@@ -35,6 +35,7 @@ from mlkit._drift_report import DriftReport, DriftTimeline, FeatureDrift, Metric
 from mlkit._estimator_input import check_fitted, input_frame, require_columns
 from mlkit._frame_checks import data_error, require_frame
 from mlkit._performance import (
+    METRICS,
     as_labels,
     baseline_metrics,
     bootstrap_interval,
@@ -381,10 +382,13 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         if y is None or labels is None or self.task_ is None:
             return {}
         proba = None if probabilities is None else probabilities.to_numpy(np.float64)
-        return {
+        measured = {
             name: score(name, y, labels, proba, self.classes_)
             for name in metric_names(self.scoring, self.task_)
         }
+        # A metric the outputs cannot give (ROC AUC of a model without probabilities) has
+        # no baseline, so it is never judged.
+        return {name: value for name, value in measured.items() if math.isfinite(value)}
 
     def _sketch(
         self, X: pd.DataFrame, labels: np.ndarray | None, probabilities: pd.DataFrame | None
@@ -491,6 +495,8 @@ class DriftMonitor(BaseEstimator):  # type: ignore[misc]
         enough = len(y) >= _MIN_LABELLED
         changes = []
         for name in metric_names(self.scoring, self.task_):
+            if METRICS[name][1] and proba is None:
+                continue  # a probability metric of outputs without probabilities
             current = score(name, y, labels, proba, self.classes_) if len(y) else math.nan
             low, high = (
                 bootstrap_interval(

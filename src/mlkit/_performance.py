@@ -99,7 +99,7 @@ def metric_names(scoring: Any, task: str) -> tuple[str, ...]:
 _REGRESSION: Final = frozenset({"r2", "neg_root_mean_squared_error", "neg_mean_absolute_error"})
 
 
-def baseline_metrics(recorded: Mapping[str, float]) -> dict[str, float]:
+def baseline_metrics(recorded: Mapping[str, float | None]) -> dict[str, float]:
     """Metrics by scorer name from what was recorded.
 
     ``roc_auc`` itself is preferred, then a held-back score (``test_roc_auc``,
@@ -107,6 +107,8 @@ def baseline_metrics(recorded: Mapping[str, float]) -> dict[str, float]:
     """
     found: dict[str, tuple[int, float]] = {}
     for key, value in recorded.items():
+        if value is None:  # a metric the model could not compute, written as null
+            continue
         for rank, pattern in enumerate(_BASELINE_NAMES):
             match = pattern.match(key)
             if match and match["name"] in METRICS:

@@ -19,6 +19,7 @@ trained on the training rows).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -540,14 +541,18 @@ class PipelineRun(HtmlReport):
 
     @property
     def metrics(self) -> dict[str, float]:
-        """The chosen model's cross-validated score and its held-back metrics."""
+        """The chosen model's cross-validated score and its held-back metrics.
+
+        A metric the model cannot compute (log loss without probabilities) is
+        left out.
+        """
         chosen = self.search.selection.chosen
         found = {
             f"cv_{self.search.primary}_mean": float(chosen.score_mean),
             f"cv_{self.search.primary}_std": float(chosen.score_std),
         }
         found.update({f"test_{k}": float(v) for k, v in self.verdict.metrics.items()})
-        return found
+        return {name: value for name, value in found.items() if math.isfinite(value)}
 
     def _trained_on(self) -> tuple[pd.DataFrame, pd.Series]:
         if self.pipeline.refit == "all" and self.verdict.passed:

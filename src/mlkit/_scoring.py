@@ -143,3 +143,11 @@ def _scorer(name: str, value: Any) -> Callable[..., float]:
         f"The scorer {name!r} in 'scoring' is {value!r}, which is neither a scorer name nor a "
         "callable."
     )
+
+
+def score_or_nan(scorer: Callable[..., float], model: Any, X: Any, y: Any) -> float:
+    """The score, or ``nan`` when the model lacks what the metric needs (``predict_proba``)."""
+    try:
+        return float(scorer(model, X, y))
+    except AttributeError:
+        return float("nan")

@@ -26,6 +26,7 @@ import pandas as pd
 
 from mlkit._budget import parallel_time
 from mlkit._families import Family, skip_reason
+from mlkit._scoring import score_or_nan
 
 __all__ = [
     "CostCurve",
@@ -305,7 +306,7 @@ def evaluate(
             predictions = np.asarray(pipeline.predict(X_test))
             predict_time = time.perf_counter() - start
             scores = {
-                metric: _score(scorer, pipeline, X_test, y_test)
+                metric: score_or_nan(scorer, pipeline, X_test, y_test)
                 for metric, scorer in scorers.items()
             }
         except _FIT_FAILURES as error:
@@ -330,14 +331,6 @@ def evaluate(
         predictions=predictions,
         warnings=messages,
     )
-
-
-def _score(scorer: Callable[..., float], pipeline: Any, X: pd.DataFrame, y: pd.Series) -> float:
-    """The score, or ``nan`` when the model lacks what the metric needs (``predict_proba``)."""
-    try:
-        return float(scorer(pipeline, X, y))
-    except AttributeError:
-        return float("nan")
 
 
 def cross_evaluate(
