@@ -789,6 +789,7 @@ def _number(value: float) -> str:
 def _contract_lines(contract: Any) -> list[str]:
     """The input contract: per column, its training type and what a value must be."""
     described = {}
+    width = max((len(column.trained_dtype) for column in contract.columns), default=0)
     for column in contract.columns:
         rule = {
             "number": "a number",
@@ -800,7 +801,7 @@ def _contract_lines(contract: Any) -> list[str]:
         if column.categories is not None:
             seen = len(column.categories)
             rule += f", {seen:,} value{'s' if seen != 1 else ''} seen in training"
-        described[column.name] = f"{column.trained_dtype:16} {rule}"
+        described[column.name] = f"{column.trained_dtype:{max(width, 16)}} {rule}"
     title = f"input contract ({len(contract.columns)} columns, each required)"
     return _block(title, described)
 
