@@ -434,6 +434,26 @@ def test_threads_never_tear_or_lose_records(sink):
     _check_intact(sink, 8, 50)
 
 
+def test_threads_starting_together_on_a_new_database_lose_nothing(tmp_path):
+    # Switching a new SQLite file to WAL does not wait for a busy database: the first
+    # writes of threads that start together used to fail with "database is locked".
+    for trial in range(40):
+        sink = SQLiteLog(tmp_path / f"log-{trial}.db")
+        start = threading.Barrier(8)
+
+        def write(writer, sink=sink, start=start):
+            start.wait()
+            for k in range(3):
+                sink.write(record(pd.DataFrame({"x": [k]}), request_id=f"{writer}-{k}"))
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(list(sink.records())) == 24, f"trial {trial}"
+
+
 def test_processes_never_tear_or_lose_records(tmp_path):
     paths = {cls: tmp_path / f"log.{cls.__name__}" for cls in SINKS}
     sinks = [cls(path) for cls, path in paths.items()]

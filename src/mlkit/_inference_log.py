@@ -16,6 +16,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Iterator, Sequence
@@ -464,6 +465,8 @@ class SQLiteLog(_FileLog):
     def _setup(self) -> None:
         self._pool: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
+        self._prepared = False  # WAL mode and the table, set up once per log object
+        self._prepare_lock = threading.Lock()
         self._pid = os.getpid()
         weakref.finalize(self, _close_all, self._pool)
 
@@ -554,12 +557,36 @@ class SQLiteLog(_FileLog):
         )
         try:
             connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.executescript(_SCHEMA)
+            if not self._prepared:
+                with self._prepare_lock:  # one thread at a time switches a new file to WAL
+                    if not self._prepared:
+                        _prepare(connection)
+                        self._prepared = True
         except BaseException:
             connection.close()
             raise
         return connection
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """Put the database in WAL mode and create the table, retrying while it is locked.
+
+    Switching a database to WAL needs it to itself, and SQLite answers "database
+    is locked" at once rather than waiting (its busy timeout does not apply) when
+    another connection, maybe in another process, is using the new file.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.25)
 
 
 def _close_all(pool: list[sqlite3.Connection]) -> None:
