@@ -176,7 +176,8 @@ def test_inspect_prints_the_manifest(trained, capsys):
     assert described["tenure_months"][1].startswith("a number, trained on 0 to ")
     assert described["signup_date"][0].startswith("datetime64")  # the CSV's ISO dates
     assert described["signup_date"][1] == "a date or time"
-    assert described["payment_method"] == ["str", "any value, 4 values seen in training"]
+    assert described["payment_method"][0] in {"str", "object"}  # pandas 3 and pandas 2
+    assert described["payment_method"][1] == "any value, 4 values seen in training"
     assert described["total_charges"][1].startswith("any value")  # numbers as text: any text
     assert "  runtime:" in lines
     assert "# Metrics" not in out
