@@ -46,6 +46,7 @@ from typing import Any, Final
 import pandas as pd
 
 from mlkit import __version__
+from mlkit._frame_checks import with_columns
 from mlkit.datasets import TARGETS
 from mlkit.exceptions import (
     AcceptanceError,
@@ -447,12 +448,7 @@ def _iso_dates(frame: pd.DataFrame, *, keep: str | None = None) -> pd.DataFrame:
                 continue
         if pd.api.types.is_datetime64_any_dtype(dates):
             parsed[name] = dates
-    if not parsed:
-        return frame
-    frame = frame.copy(deep=False)
-    for name, dates in parsed.items():  # not assign(**): a column may be named "self"
-        frame[name] = dates
-    return frame
+    return with_columns(frame, parsed) if parsed else frame
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:

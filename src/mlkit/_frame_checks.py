@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -94,6 +94,14 @@ def repeated_names(df: pd.DataFrame) -> list[DataFailure]:
 
 def _as_text(name: Hashable) -> str:
     return name if isinstance(name, str) else repr(name)
+
+
+def with_columns(df: pd.DataFrame, columns: Mapping[Any, Any]) -> pd.DataFrame:
+    """``df`` with ``columns`` set, left unchanged itself; any name works, unlike ``assign``."""
+    changed = df.copy(deep=False)
+    for name, values in columns.items():
+        changed[name] = values
+    return changed
 
 
 def data_error(

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from mlkit._contract import build_schema, dtype_contract, validate_frame
-from mlkit._frame_checks import require_frame
+from mlkit._frame_checks import require_frame, with_columns
 from mlkit.exceptions import IntegrityError
 
 if TYPE_CHECKING:
@@ -234,11 +234,7 @@ class ContractChecker:
             value = _fast_column(series, column.dtype)
             if value is not series:
                 coerced[column.name] = value
-        if coerced:
-            selected = selected.copy(deep=False)
-            for name, value in coerced.items():  # not assign(**): a column may be named "self"
-                selected[name] = value
-        return selected
+        return with_columns(selected, coerced) if coerced else selected
 
     def _count(self, frame: pd.DataFrame) -> None:
         out_of_range, unseen = {}, {}

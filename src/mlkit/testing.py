@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from mlkit._frame_checks import require_frame
+from mlkit._frame_checks import require_frame, with_columns
 from mlkit.exceptions import ConfigurationError, DataError
 
 if TYPE_CHECKING:
@@ -101,13 +101,6 @@ def _sweep(model: Model, df: Any, column: Any, values: Any) -> tuple[pd.DataFram
     return frame, list(values)
 
 
-def _with(df: pd.DataFrame, column: str, value: Any) -> pd.DataFrame:
-    """``df`` with every row's ``column`` set to ``value`` (any name, ``"self"`` included)."""
-    changed = df.copy()
-    changed[column] = value
-    return changed
-
-
 def _scores(model: Model, frame: pd.DataFrame, output: str | None) -> np.ndarray:
     """The number each row is judged by: a probability column, or the prediction."""
     if output is None:
@@ -161,9 +154,9 @@ def assert_invariant(
     df, values = _sweep(loaded, df, column, values)
     if len(values) < 2:
         raise ConfigurationError("assert_invariant needs at least two values to compare.")
-    first = _scores(loaded, _with(df, column, values[0]), output)
+    first = _scores(loaded, with_columns(df, {column: values[0]}), output)
     for value in values[1:]:
-        other = _scores(loaded, _with(df, column, value), output)
+        other = _scores(loaded, with_columns(df, {column: value}), output)
         if first.dtype.kind in "OUS":
             changed = np.flatnonzero(first != other)
         else:
@@ -221,14 +214,14 @@ def assert_monotonic(
     if len(steps) < 2 or any(b <= a for a, b in itertools.pairwise(steps)):
         raise ConfigurationError("assert_monotonic needs at least two strictly rising values.")
     sign = 1.0 if direction == "increasing" else -1.0
-    previous = _scores(loaded, _with(df, column, steps[0]), output)
+    previous = _scores(loaded, with_columns(df, {column: steps[0]}), output)
     if previous.dtype.kind in "OUS":
         raise ConfigurationError(
             "assert_monotonic needs a numeric output: give output=<class label> for a "
             "multiclass model."
         )
     for low, high in itertools.pairwise(steps):
-        current = _scores(loaded, _with(df, column, high), output)
+        current = _scores(loaded, with_columns(df, {column: high}), output)
         wrong = np.flatnonzero(sign * (current - previous) < -tolerance)
         if wrong.size:
             raise AssertionError(
